@@ -1,0 +1,8 @@
+/** A temporary key has expired: no signature made with it would be accepted by COS. */
+export class CredentialsExpiredError extends Error {
+	override readonly name = 'CredentialsExpiredError'
+	readonly code = 'credentials_expired'
+	constructor(readonly expiredAt: number) {
+		super(`the COS temporary key expired at ${new Date(expiredAt * 1000).toISOString()}`)
+	}
+}

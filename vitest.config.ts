@@ -1,0 +1,42 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+// One run, two projects: code under test inside workerd (the real runtime and its
+// WebCrypto, real Miniflare KV), and Node-side suites that need Node (Tencent's SDK, the
+// COS emulator, real HTTP clients, a browser).
+export default defineConfig({
+	test: {
+		projects: [
+			{
+				plugins: [
+					cloudflareTest({
+						wrangler: { configPath: './wrangler.toml' },
+						miniflare: {
+							bindings: {
+								COS_SECRET_ID: 'AKIDtestsecretid0000000000000000000',
+								COS_SECRET_KEY: 'testsecretkey0000000000000000000',
+								ADMIN_TOKEN: 'test-admin-token-0123456789abcdef',
+								LINK_SECRET: 'test-link-secret-0123456789abcdef',
+								COS_BUCKET: 'examplebucket-1250000000',
+								COS_REGION: 'ap-guangzhou',
+							},
+						},
+					}),
+				],
+				test: {
+					name: 'workers',
+					include: ['test/{cos,shares,routes,http,pages}/**/*.test.{ts,tsx}'],
+				},
+			},
+			{
+				test: {
+					name: 'node',
+					environment: 'node',
+					include: ['test/node/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+					testTimeout: 60_000,
+					hookTimeout: 120_000,
+				},
+			},
+		],
+	},
+})
