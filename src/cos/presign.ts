@@ -74,6 +74,8 @@ export interface SignedRequest extends SignedWindow {
 }
 
 export const DEFAULT_SKEW = 60
+/** The longest validity a pre-signed URL is given here (COS's console also caps at 7 days). */
+export const MAX_SIGN_TTL = 7 * 24 * 3600
 const MIN_TRAFFIC_LIMIT = 819_200
 const MAX_TRAFFIC_LIMIT = 838_860_800
 

@@ -1,0 +1,143 @@
+// The worker's configuration, parsed and validated once per env object. A bad or missing
+// setting is named (never its value) so the operator knows what to fix.
+import type { CosBucket } from './cos/endpoint.ts'
+import { bucketBaseUrl } from './cos/endpoint.ts'
+import { type CosCredentials, MAX_SIGN_TTL } from './cos/presign.ts'
+import { AppError } from './errors.ts'
+
+export type Delivery = 'redirect' | 'stream'
+
+export interface Config {
+	credentials: CosCredentials
+	target: CosBucket
+	signTtl: number
+	defaultDelivery: Delivery
+	/** Origin for share URLs in API responses; undefined means the request's origin. */
+	publicBaseUrl: string | undefined
+	adminToken: string
+	linkSecret: string
+	/** How long to wait for COS's response headers when streaming (never the body). */
+	originTimeoutMs: number
+}
+
+export interface AppEnv {
+	Bindings: Cloudflare.Env & { COS_SECURITY_TOKEN?: string; ORIGIN_TIMEOUT_MS?: string }
+	Variables: { requestId: string; config: Config }
+}
+
+const MIN_SECRET_LENGTH = 16
+
+export class ConfigError extends AppError {
+	constructor(
+		readonly setting: string,
+		problem: string,
+	) {
+		super(500, 'misconfigured', `The worker is misconfigured: ${setting} ${problem}.`, { setting })
+	}
+}
+
+function text(env: Record<string, unknown>, name: string): string {
+	const value = env[name]
+	return typeof value === 'string' ? value.trim() : ''
+}
+
+function required(env: Record<string, unknown>, name: string): string {
+	const value = text(env, name)
+	if (value === '') throw new ConfigError(name, 'is not set')
+	return value
+}
+
+function secret(env: Record<string, unknown>, name: string): string {
+	const value = required(env, name)
+	if (value.length < MIN_SECRET_LENGTH)
+		throw new ConfigError(name, `must be at least ${MIN_SECRET_LENGTH} characters`)
+	return value
+}
+
+/** ISO 8601 or Unix seconds → Unix seconds. */
+export function parseKeyExpiry(value: string): number | undefined {
+	if (/^\d{9,11}$/.test(value)) return Number(value)
+	if (!/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined
+	const ms = Date.parse(value)
+	return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000)
+}
+
+export function parseConfig(env: Record<string, unknown>): Config {
+	const secretId = required(env, 'COS_SECRET_ID')
+	const secretKey = required(env, 'COS_SECRET_KEY')
+	const securityToken = text(env, 'COS_SECURITY_TOKEN') || undefined
+	let expiresAt: number | undefined
+	const expiry = text(env, 'COS_KEY_EXPIRES_AT')
+	if (expiry !== '') {
+		expiresAt = parseKeyExpiry(expiry)
+		if (expiresAt === undefined)
+			throw new ConfigError('COS_KEY_EXPIRES_AT', 'must be ISO 8601 or Unix seconds')
+	}
+	const target: CosBucket = {
+		bucket: required(env, 'COS_BUCKET'),
+		region: required(env, 'COS_REGION'),
+		endpoint: text(env, 'COS_ENDPOINT') || undefined,
+	}
+	for (const [setting, check] of [
+		['COS_BUCKET', () => bucketBaseUrl({ ...target, endpoint: undefined })],
+		['COS_ENDPOINT', () => bucketBaseUrl(target)],
+	] as const) {
+		try {
+			check()
+		} catch (error) {
+			throw new ConfigError(setting, error instanceof Error ? `is invalid (${error.message})` : 'is invalid')
+		}
+	}
+	const ttlText = text(env, 'SIGN_TTL') || '300'
+	const signTtl = Number(ttlText)
+	if (!/^\d+$/.test(ttlText) || signTtl < 1 || signTtl > MAX_SIGN_TTL)
+		throw new ConfigError('SIGN_TTL', `must be whole seconds from 1 to ${MAX_SIGN_TTL}`)
+	const delivery = text(env, 'DEFAULT_DELIVERY') || 'redirect'
+	if (delivery !== 'redirect' && delivery !== 'stream')
+		throw new ConfigError('DEFAULT_DELIVERY', 'must be "redirect" or "stream"')
+	let publicBaseUrl: string | undefined
+	const base = text(env, 'PUBLIC_BASE_URL')
+	if (base !== '') {
+		const url = URL.parse(base)
+		if (
+			!url ||
+			(url.protocol !== 'https:' && url.protocol !== 'http:') ||
+			url.pathname.length > 1 ||
+			url.search
+		)
+			throw new ConfigError('PUBLIC_BASE_URL', 'must be an origin such as https://share.example.com')
+		publicBaseUrl = url.origin
+	}
+	const timeoutText = text(env, 'ORIGIN_TIMEOUT_MS') || '20000'
+	const originTimeoutMs = Number(timeoutText)
+	if (!/^\d+$/.test(timeoutText) || originTimeoutMs < 1 || originTimeoutMs > 120_000)
+		throw new ConfigError('ORIGIN_TIMEOUT_MS', 'must be milliseconds from 1 to 120000')
+	return {
+		originTimeoutMs,
+		credentials: { secretId, secretKey, securityToken, expiresAt },
+		target,
+		signTtl,
+		defaultDelivery: delivery,
+		publicBaseUrl,
+		adminToken: secret(env, 'ADMIN_TOKEN'),
+		linkSecret: secret(env, 'LINK_SECRET'),
+	}
+}
+
+// Parsed once per env object: bindings are fixed for an isolate's life.
+const parsed = new WeakMap<object, Config | ConfigError>()
+
+export function readConfig(env: object): Config {
+	let result = parsed.get(env)
+	if (!result) {
+		try {
+			result = parseConfig(env as Record<string, unknown>)
+		} catch (error) {
+			if (!(error instanceof ConfigError)) throw error
+			result = error
+		}
+		parsed.set(env, result)
+	}
+	if (result instanceof ConfigError) throw result
+	return result
+}

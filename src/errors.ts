@@ -1,0 +1,37 @@
+// Stable, machine-readable error codes. Every error leaves the worker as
+// { "error": { "code", "message" } } for API clients or a small page for browsers,
+// never as a stack trace.
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+export type ErrorCode =
+	| 'invalid_body'
+	| 'unauthorized'
+	| 'share_not_found'
+	| 'share_expired'
+	| 'share_exists'
+	| 'body_too_large'
+	| 'unsupported_media_type'
+	| 'not_found'
+	| 'object_not_found'
+	| 'method_not_allowed'
+	| 'misconfigured'
+	| 'credentials_expired'
+	| 'origin_error'
+	| 'download_forbidden'
+	| 'invalid_record'
+	| 'internal_error'
+
+export class AppError extends Error {
+	override readonly name = 'AppError'
+	constructor(
+		readonly status: ContentfulStatusCode,
+		readonly code: ErrorCode,
+		message: string,
+		readonly details: Record<string, string> = {},
+	) {
+		super(message)
+	}
+}
+
+export const notFound = (message = 'There is no share at this address.') =>
+	new AppError(404, 'share_not_found', message)

@@ -1,0 +1,38 @@
+// Header policy: what every response carries, and what may pass from COS to a client.
+
+/** On every response: nothing here is for search engines, framing or referrers. */
+export const SECURITY_HEADERS: Record<string, string> = {
+	'X-Content-Type-Options': 'nosniff',
+	'Referrer-Policy': 'no-referrer',
+	'X-Robots-Tag': 'noindex, nofollow',
+	'X-Frame-Options': 'DENY',
+}
+
+/** Our own pages: inline styles only, no scripts, no framing. */
+export const PAGE_CSP =
+	"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+/** Object bytes served from our origin are untrusted: never let them script it. */
+export const OBJECT_CSP = "sandbox; default-src 'none'"
+
+/** Private, per-request answers: no shared cache may keep them, no edge may rewrite them. */
+export const NO_STORE = 'private, no-store'
+
+/** Headers from COS a client may see when the worker streams an object. */
+export const PASSED_FROM_ORIGIN = [
+	'content-length',
+	'content-range',
+	'etag',
+	'last-modified',
+	'accept-ranges',
+	'content-language',
+	'content-encoding',
+] as const
+
+/** Conditional request headers the worker forwards to COS unsigned. */
+export const FORWARDED_CONDITIONALS = [
+	'if-none-match',
+	'if-modified-since',
+	'if-match',
+	'if-unmodified-since',
+] as const

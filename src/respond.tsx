@@ -1,0 +1,69 @@
+// The one error renderer: JSON for API clients, a small page for browsers.
+import type { Context } from 'hono'
+import type { AppEnv } from './env.ts'
+import { AppError } from './errors.ts'
+import { PAGE_CSP } from './http/headers.ts'
+import { log, redact } from './log.ts'
+import { ErrorPage } from './pages/error.tsx'
+
+const TITLES: Record<number, string> = {
+	400: 'Bad request',
+	401: 'Not authorized',
+	403: 'Not available',
+	404: 'Link not found',
+	405: 'Not allowed',
+	409: 'Already exists',
+	410: 'This link has expired',
+	413: 'Too large',
+	415: 'Unsupported type',
+	500: 'Something is wrong on our side',
+	502: 'Storage is not answering',
+	503: 'Temporarily unavailable',
+}
+
+function wantsHtml(c: Context<AppEnv>): boolean {
+	if (c.req.path.startsWith('/api/')) return false
+	return (c.req.header('accept') ?? '').includes('text/html')
+}
+
+export function errorResponse(c: Context<AppEnv>, error: AppError): Response | Promise<Response> {
+	const requestId = c.get('requestId')
+	c.header('Cache-Control', 'no-store')
+	if (wantsHtml(c)) {
+		c.header('Content-Security-Policy', PAGE_CSP)
+		const title = TITLES[error.status] ?? 'Error'
+		return c.html(
+			<ErrorPage status={error.status} title={title} message={error.message} requestId={requestId} />,
+			error.status,
+		)
+	}
+	return c.json(
+		{
+			error: {
+				code: error.code,
+				message: error.message,
+				...error.details,
+				...(requestId ? { requestId } : {}),
+			},
+		},
+		error.status,
+	)
+}
+
+export function onError(error: Error, c: Context<AppEnv>): Response | Promise<Response> {
+	if (error instanceof AppError) {
+		if (error.status >= 500)
+			log('error', 'request_failed', {
+				code: error.code,
+				status: error.status,
+				requestId: c.get('requestId'),
+			})
+		return errorResponse(c, error)
+	}
+	log('error', 'unhandled', {
+		type: error.name,
+		message: redact(error.message),
+		requestId: c.get('requestId'),
+	})
+	return errorResponse(c, new AppError(500, 'internal_error', 'Something went wrong. Please try again.'))
+}
