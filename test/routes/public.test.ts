@@ -1,0 +1,202 @@
+import { env } from 'cloudflare:workers'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { clearPresignMemo } from '../../src/cos/presign.ts'
+import { cosAuthorization } from '../../src/cos/sign.ts'
+import { clearShareCache } from '../../src/shares/store.ts'
+import { BUCKET_HOST, createShare, envWith, queryParams, request } from './helpers.ts'
+
+beforeEach(() => {
+	clearShareCache(env.SHARES)
+	clearPresignMemo()
+})
+afterEach(() => {
+	vi.restoreAllMocks()
+})
+
+const get = (path: string, init: RequestInit = {}, testEnv: object = env) =>
+	request(`https://share.example.com${path}`, init, testEnv)
+
+describe('redirect delivery', () => {
+	it('answers 302 to a fresh pre-signed URL on the bucket domain', async () => {
+		await createShare({ key: 'docs/report.pdf', id: 'redirect-1' })
+		const res = await get('/redirect-1')
+		expect(res.status).toBe(302)
+		const location = new URL(res.headers.get('location') ?? '')
+		expect(location.host).toBe(BUCKET_HOST)
+		expect(location.pathname).toBe('/docs/report.pdf')
+		expect(res.headers.get('cache-control')).toBe('private, no-store')
+		expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+		expect(res.headers.get('x-robots-tag')).toContain('noindex')
+	})
+
+	it('always signs response-content-type and response-content-disposition', async () => {
+		await createShare({ key: 'docs/report.pdf', id: 'redirect-2', filename: '季度报告.pdf' })
+		const params = queryParams((await get('/redirect-2')).headers.get('location') ?? '')
+		expect(params.get('q-url-param-list')).toBe('response-content-disposition;response-content-type')
+		expect(params.get('response-content-type')).toBe('application/pdf')
+		expect(params.get('response-content-disposition')).toContain("filename*=UTF-8''%E5%AD%A3")
+	})
+
+	it('signs exactly what COS will recompute for the redirect target', async () => {
+		await createShare({ key: 'a b+c.txt', id: 'redirect-3' })
+		const location = (await get('/redirect-3')).headers.get('location') ?? ''
+		const params = queryParams(location)
+		const [start, end] = (params.get('q-sign-time') ?? '').split(';').map(Number)
+		const expected = await cosAuthorization({
+			secretId: env.COS_SECRET_ID,
+			secretKey: env.COS_SECRET_KEY,
+			method: 'GET',
+			key: 'a b+c.txt',
+			query: {
+				'response-content-type': params.get('response-content-type') ?? '',
+				'response-content-disposition': params.get('response-content-disposition') ?? '',
+			},
+			headers: { host: BUCKET_HOST },
+			keyTime: { start: start ?? 0, end: end ?? 0 },
+		})
+		expect(expected.endsWith(`q-signature=${params.get('q-signature')}`)).toBe(true)
+		expect(new URL(location).pathname).toBe('/a%20b%2Bc.txt')
+	})
+
+	it('signs a HEAD for a HEAD request', async () => {
+		await createShare({ key: 'x.bin', id: 'redirect-head' })
+		const head = await get('/redirect-head', { method: 'HEAD' })
+		const getRes = await get('/redirect-head')
+		expect(head.status).toBe(302)
+		const sig = (r: Response) => queryParams(r.headers.get('location') ?? '').get('q-signature')
+		expect(sig(head)).not.toBe(sig(getRes))
+		expect(await head.text()).toBe('')
+	})
+
+	it("clamps the signature to the share's expiry", async () => {
+		await createShare({ key: 'x.bin', id: 'redirect-clamp', expiresIn: 30 })
+		const now = Math.floor(Date.now() / 1000)
+		const signTime = queryParams((await get('/redirect-clamp')).headers.get('location') ?? '').get('q-sign-time') ?? ''
+		expect(Number(signTime.split(';')[1])).toBeLessThanOrEqual(now + 31)
+	})
+
+	it("clamps the signature to a temporary key's expiry and sends its token", async () => {
+		await createShare({ key: 'x.bin', id: 'redirect-sts' })
+		const expiry = Math.floor(Date.now() / 1000) + 45
+		const testEnv = envWith({ COS_KEY_EXPIRES_AT: String(expiry), COS_SECURITY_TOKEN: 'tok+en/=' })
+		const location = (await get('/redirect-sts', {}, testEnv)).headers.get('location') ?? ''
+		expect(Number(queryParams(location).get('q-sign-time')?.split(';')[1])).toBe(expiry)
+		expect(location).toContain('x-cos-security-token=tok%2Ben%2F%3D')
+	})
+
+	it('uses the configured endpoint, whatever Host or X-Forwarded-Host say', async () => {
+		await createShare({ key: 'x.bin', id: 'redirect-host' })
+		const res = await get('/redirect-host', { headers: { host: 'evil.com', 'x-forwarded-host': 'evil.com' } })
+		expect(new URL(res.headers.get('location') ?? '').host).toBe(BUCKET_HOST)
+		const local = await get('/redirect-host', {}, envWith({ COS_ENDPOINT: 'http://127.0.0.1:9100' }))
+		expect(local.headers.get('location')?.startsWith('http://127.0.0.1:9100/x.bin?')).toBe(true)
+	})
+})
+
+describe('share rules', () => {
+	it('answers 410 share_expired for an expired share', async () => {
+		await createShare({ key: 'x.bin', id: 'expired-1', expiresAt: new Date(Date.now() - 1000).toISOString() })
+		const res = await get('/expired-1', { headers: { accept: 'application/json' } })
+		expect(res.status).toBe(410)
+		expect(await res.json()).toMatchObject({ error: { code: 'share_expired' } })
+	})
+
+	it('shows browsers a friendly page instead of JSON', async () => {
+		await createShare({ key: 'x.bin', id: 'expired-2', expiresAt: new Date(Date.now() - 1000).toISOString() })
+		const res = await get('/expired-2', { headers: { accept: 'text/html,application/xhtml+xml' } })
+		expect(res.status).toBe(410)
+		expect(res.headers.get('content-type')).toContain('text/html')
+		expect(res.headers.get('content-security-policy')).toContain("default-src 'none'")
+		const html = await res.text()
+		expect(html).toContain('This link has expired')
+		expect(html).not.toContain('at ')
+	})
+
+	it('answers 404 for a share that is not valid yet', async () => {
+		await createShare({ key: 'x.bin', id: 'later-1', notBefore: new Date(Date.now() + 3600_000).toISOString() })
+		expect((await get('/later-1')).status).toBe(404)
+	})
+
+	it('answers 404 share_not_found for an unknown share', async () => {
+		const res = await get('/no-such-share')
+		expect(res.status).toBe(404)
+		expect(await res.json()).toMatchObject({ error: { code: 'share_not_found' } })
+	})
+
+	it('stops answering once a share is deleted (after the isolate cache is cleared)', async () => {
+		await createShare({ key: 'x.bin', id: 'revoke-me' })
+		expect((await get('/revoke-me')).status).toBe(302)
+		await request('https://share.example.com/api/shares/revoke-me', {
+			method: 'DELETE',
+			headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' },
+		})
+		expect((await get('/revoke-me')).status).toBe(404)
+	})
+
+	it('answers 500 misconfigured naming the setting, never its value', async () => {
+		await createShare({ key: 'x.bin', id: 'misconf-1' })
+		const res = await get('/misconf-1', {}, envWith({ SIGN_TTL: 'forever' }))
+		expect(res.status).toBe(500)
+		const body = (await res.json()) as { error: { code: string; setting: string; message: string } }
+		expect(body.error).toMatchObject({ code: 'misconfigured', setting: 'SIGN_TTL' })
+		expect(body.error.message).not.toContain('forever')
+	})
+
+	it('answers 503 credentials_expired once the temporary key has expired', async () => {
+		await createShare({ key: 'x.bin', id: 'sts-expired' })
+		const res = await get('/sts-expired', {}, envWith({ COS_KEY_EXPIRES_AT: '2020-01-01T00:00:00Z' }))
+		expect(res.status).toBe(503)
+		expect(await res.json()).toMatchObject({ error: { code: 'credentials_expired' } })
+	})
+})
+
+describe('system routes', () => {
+	it('reports health without secrets', async () => {
+		const res = await get('/_/health')
+		expect(res.status).toBe(200)
+		const text = await res.text()
+		expect(JSON.parse(text)).toMatchObject({ ok: true, config: 'ok', credentials: 'permanent' })
+		expect(text).not.toContain(env.COS_SECRET_KEY)
+		expect(text).not.toContain(env.COS_SECRET_ID)
+	})
+
+	it('reports a misconfiguration and an expired key with 503', async () => {
+		const bad = await get('/_/health', {}, envWith({ COS_BUCKET: '' }))
+		expect(bad.status).toBe(503)
+		expect(await bad.json()).toMatchObject({ config: 'misconfigured', setting: 'COS_BUCKET' })
+		const expired = await get('/_/health', {}, envWith({ COS_KEY_EXPIRES_AT: '1600000000' }))
+		expect(expired.status).toBe(503)
+		expect(await expired.json()).toMatchObject({ credentials: 'expired', error: { code: 'credentials_expired' } })
+	})
+
+	it('serves robots.txt and favicon.ico without reading KV', async () => {
+		const spy = vi.spyOn(env.SHARES, 'get')
+		expect(await (await get('/robots.txt')).text()).toContain('Disallow: /')
+		expect((await get('/favicon.ico')).status).toBe(204)
+		expect(spy).not.toHaveBeenCalled()
+	})
+})
+
+describe('hostile paths', () => {
+	it.each([
+		'/..',
+		'/%2e%2e',
+		'/%2E%2E/%2E%2E/etc/passwd',
+		'/..%2f..%2fsecret',
+		'/..%5c..%5csecret',
+		'/%252e%252e',
+		'/\uff0e\uff0e',
+		'/%EF%BC%8E%EF%BC%8E',
+		'/abc%00def',
+		'/abc%0d%0aSet-Cookie:x',
+		'/%E0%A4%A',
+		`/${'a'.repeat(5000)}`,
+		'//evil.com',
+		'/_/evil',
+		'/api',
+	])('answers 404 for %s', async (path) => {
+		const res = await get(path)
+		expect(res.status).toBe(404)
+		expect(res.headers.get('location')).toBeNull()
+	})
+})
