@@ -28,11 +28,10 @@ export interface AppEnv {
 const MIN_SECRET_LENGTH = 16
 
 export class ConfigError extends AppError {
-	constructor(
-		readonly setting: string,
-		problem: string,
-	) {
+	readonly setting: string
+	constructor(setting: string, problem: string) {
 		super(500, 'misconfigured', `The worker is misconfigured: ${setting} ${problem}.`, { setting })
+		this.setting = setting
 	}
 }
 

@@ -23,13 +23,19 @@ export type ErrorCode =
 
 export class AppError extends Error {
 	override readonly name = 'AppError'
+	readonly status: ContentfulStatusCode
+	readonly code: ErrorCode
+	readonly details: Record<string, string>
 	constructor(
-		readonly status: ContentfulStatusCode,
-		readonly code: ErrorCode,
+		status: ContentfulStatusCode,
+		code: ErrorCode,
 		message: string,
-		readonly details: Record<string, string> = {},
+		details: Record<string, string> = {},
 	) {
 		super(message)
+		this.status = status
+		this.code = code
+		this.details = details
 	}
 }
 

@@ -2,7 +2,9 @@
 export class CredentialsExpiredError extends Error {
 	override readonly name = 'CredentialsExpiredError'
 	readonly code = 'credentials_expired'
-	constructor(readonly expiredAt: number) {
+	readonly expiredAt: number
+	constructor(expiredAt: number) {
 		super(`the COS temporary key expired at ${new Date(expiredAt * 1000).toISOString()}`)
+		this.expiredAt = expiredAt
 	}
 }

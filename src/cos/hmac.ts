@@ -24,7 +24,10 @@ export async function sha1Hex(message: string): Promise<string> {
 /** A Map bounded FIFO-style (insertion order); a failed promise is never kept. */
 export class BoundedPromiseCache<T> {
 	readonly #map = new Map<string, Promise<T>>()
-	constructor(readonly limit: number) {}
+	readonly limit: number
+	constructor(limit: number) {
+		this.limit = limit
+	}
 
 	get(key: string, make: () => Promise<T>): Promise<T> {
 		let value = this.#map.get(key)

@@ -12,8 +12,10 @@ const METADATA_LIMIT = 1024
 
 export class InvalidRecordError extends Error {
 	override readonly name = 'InvalidRecordError'
-	constructor(readonly id: string) {
+	readonly id: string
+	constructor(id: string) {
 		super(`the stored share "${id}" does not match the record schema`)
+		this.id = id
 	}
 }
 

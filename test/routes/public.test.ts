@@ -71,7 +71,8 @@ describe('redirect delivery', () => {
 	it("clamps the signature to the share's expiry", async () => {
 		await createShare({ key: 'x.bin', id: 'redirect-clamp', expiresIn: 30 })
 		const now = Math.floor(Date.now() / 1000)
-		const signTime = queryParams((await get('/redirect-clamp')).headers.get('location') ?? '').get('q-sign-time') ?? ''
+		const signTime =
+			queryParams((await get('/redirect-clamp')).headers.get('location') ?? '').get('q-sign-time') ?? ''
 		expect(Number(signTime.split(';')[1])).toBeLessThanOrEqual(now + 31)
 	})
 
@@ -113,7 +114,11 @@ describe('share rules', () => {
 	})
 
 	it('answers 404 for a share that is not valid yet', async () => {
-		await createShare({ key: 'x.bin', id: 'later-1', notBefore: new Date(Date.now() + 3600_000).toISOString() })
+		await createShare({
+			key: 'x.bin',
+			id: 'later-1',
+			notBefore: new Date(Date.now() + 3600_000).toISOString(),
+		})
 		expect((await get('/later-1')).status).toBe(404)
 	})
 
@@ -166,7 +171,10 @@ describe('system routes', () => {
 		expect(await bad.json()).toMatchObject({ config: 'misconfigured', setting: 'COS_BUCKET' })
 		const expired = await get('/_/health', {}, envWith({ COS_KEY_EXPIRES_AT: '1600000000' }))
 		expect(expired.status).toBe(503)
-		expect(await expired.json()).toMatchObject({ credentials: 'expired', error: { code: 'credentials_expired' } })
+		expect(await expired.json()).toMatchObject({
+			credentials: 'expired',
+			error: { code: 'credentials_expired' },
+		})
 	})
 
 	it('serves robots.txt and favicon.ico without reading KV', async () => {

@@ -1,0 +1,359 @@
+import { env } from 'cloudflare:workers'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { clearPresignMemo } from '../../src/cos/presign.ts'
+import { clearShareCache } from '../../src/shares/store.ts'
+import { BUCKET_HOST, createShare, envWith, request } from './helpers.ts'
+
+interface Outbound {
+	url: string
+	method: string
+	headers: Headers
+	cache: string | undefined
+}
+
+const BODY = 'hello, streamed world'
+let outbound: Outbound[] = []
+
+/** Mocks COS; each Response is built inside the mock, as workerd requires. */
+function mockOrigin(answer: (req: Outbound, n: number) => Response | Promise<Response>) {
+	outbound = []
+	return vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+		const req: Outbound = {
+			url: String(input instanceof Request ? input.url : input),
+			method: init?.method ?? 'GET',
+			headers: new Headers(init?.headers),
+			cache: init?.cache,
+		}
+		outbound.push(req)
+		return answer(req, outbound.length)
+	})
+}
+
+function objectResponse(status = 200, extra: Record<string, string> = {}) {
+	return new Response(status === 200 || status === 206 ? BODY : null, {
+		status,
+		headers: {
+			'content-type': 'text/plain',
+			'content-length': String(BODY.length),
+			etag: '"abc123"',
+			'last-modified': 'Wed, 01 Jan 2025 00:00:00 GMT',
+			'accept-ranges': 'bytes',
+			'x-cos-request-id': 'NjYz',
+			'x-cos-hash-crc64ecma': '123',
+			server: 'tencent-cos',
+			connection: 'keep-alive',
+			...extra,
+		},
+	})
+}
+
+const cosError = (status: number, code: string) =>
+	new Response(`<?xml version="1.0"?><Error><Code>${code}</Code><Message>m</Message></Error>`, {
+		status,
+		headers: { 'content-type': 'application/xml', 'x-cos-request-id': 'req-1' },
+	})
+
+beforeEach(() => {
+	clearShareCache(env.SHARES)
+	clearPresignMemo()
+})
+afterEach(() => {
+	vi.restoreAllMocks()
+})
+
+const get = (path: string, init: RequestInit = {}, testEnv: object = env) =>
+	request(`https://share.example.com${path}`, init, testEnv)
+
+async function streamShare(id: string, extra: Record<string, unknown> = {}) {
+	await createShare({ key: 'files/hello.txt', id, delivery: 'stream', ...extra })
+}
+
+describe('stream delivery: the request to COS', () => {
+	it('signs with an Authorization header, not the URL, and bypasses the edge cache', async () => {
+		await streamShare('stream-1')
+		mockOrigin(() => objectResponse())
+		const res = await get('/stream-1')
+		expect(res.status).toBe(200)
+		expect(await res.text()).toBe(BODY)
+		expect(outbound).toHaveLength(1)
+		const [req] = outbound
+		expect(req?.url).toBe(`https://${BUCKET_HOST}/files/hello.txt`)
+		expect(req?.method).toBe('GET')
+		expect(req?.cache).toBe('no-store')
+		expect(req?.headers.get('authorization')).toMatch(
+			/^q-sign-algorithm=sha1&q-ak=AKID.*&q-header-list=host&q-url-param-list=&q-signature=[0-9a-f]{40}$/,
+		)
+	})
+
+	it('sends a temporary key token as a header', async () => {
+		await streamShare('stream-sts')
+		mockOrigin(() => objectResponse())
+		await get(
+			'/stream-sts',
+			{},
+			envWith({
+				COS_SECURITY_TOKEN: 'token-123',
+				COS_KEY_EXPIRES_AT: String(Math.floor(Date.now() / 1000) + 600),
+			}),
+		)
+		expect(outbound[0]?.headers.get('x-cos-security-token')).toBe('token-123')
+	})
+
+	it('forwards one Range and the conditional headers', async () => {
+		await streamShare('stream-2')
+		mockOrigin(() => objectResponse(206, { 'content-range': 'bytes 0-4/21', 'content-length': '5' }))
+		const res = await get('/stream-2', {
+			headers: {
+				range: 'bytes=0-4',
+				'if-none-match': '"x"',
+				'if-modified-since': 'Wed, 01 Jan 2020 00:00:00 GMT',
+				'if-match': '"abc123"',
+				'if-unmodified-since': 'Wed, 01 Jan 2030 00:00:00 GMT',
+				'accept-encoding': 'gzip',
+				cookie: 'secret=1',
+			},
+		})
+		const headers = outbound[0]?.headers
+		expect(headers?.get('range')).toBe('bytes=0-4')
+		expect(headers?.get('if-none-match')).toBe('"x"')
+		expect(headers?.get('if-modified-since')).toBe('Wed, 01 Jan 2020 00:00:00 GMT')
+		expect(headers?.get('if-match')).toBe('"abc123"')
+		expect(headers?.get('if-unmodified-since')).toBe('Wed, 01 Jan 2030 00:00:00 GMT')
+		expect(headers?.get('cookie')).toBeNull()
+		expect(res.status).toBe(206)
+		expect(res.headers.get('content-range')).toBe('bytes 0-4/21')
+		await res.body?.cancel()
+	})
+
+	it.each([
+		['a multi-range request', 'bytes=0-1,3-4'],
+		['1,000 ranges', `bytes=${Array.from({ length: 1000 }, (_, i) => `${i * 2}-${i * 2}`).join(',')}`],
+		['a malformed range', 'bytes=abc'],
+		['a backwards range', 'bytes=9-2'],
+		['a non-byte unit', 'items=0-1'],
+	])('asks for the whole object for %s', async (label, range) => {
+		const id = `stream-range-${label.replace(/[^a-z0-9]+/gi, '-')}`
+		await streamShare(id)
+		mockOrigin(() => objectResponse())
+		const res = await get(`/${id}`, { headers: { range } })
+		expect(outbound[0]?.headers.has('range')).toBe(false)
+		expect(res.status).toBe(200)
+		await res.body?.cancel()
+	})
+
+	it('sends a signed HEAD for HEAD and pulls no body', async () => {
+		await streamShare('stream-head')
+		mockOrigin(() => objectResponse())
+		const res = await get('/stream-head', { method: 'HEAD' })
+		expect(outbound[0]?.method).toBe('HEAD')
+		expect(res.status).toBe(200)
+		expect(res.headers.get('content-length')).toBe(String(BODY.length))
+		expect(await res.text()).toBe('')
+	})
+})
+
+describe('stream delivery: If-Range', () => {
+	it('guards the range with If-Match and serves the 206 when the ETag still matches', async () => {
+		await streamShare('if-range-1')
+		mockOrigin(() => objectResponse(206, { 'content-range': 'bytes 5-9/21', 'content-length': '5' }))
+		const res = await get('/if-range-1', { headers: { range: 'bytes=5-9', 'if-range': '"abc123"' } })
+		expect(outbound[0]?.headers.get('if-match')).toBe('"abc123"')
+		expect(res.status).toBe(206)
+		await res.body?.cancel()
+	})
+
+	it('restarts with the whole new object when the ETag changed', async () => {
+		await streamShare('if-range-2')
+		mockOrigin((req) =>
+			req.headers.has('if-match') ? cosError(412, 'PreconditionFailed') : objectResponse(),
+		)
+		const res = await get('/if-range-2', { headers: { range: 'bytes=5-9', 'if-range': '"old"' } })
+		expect(outbound).toHaveLength(2)
+		expect(outbound[1]?.headers.has('range')).toBe(false)
+		expect(outbound[1]?.headers.has('if-match')).toBe(false)
+		expect(res.status).toBe(200)
+		expect(await res.text()).toBe(BODY)
+	})
+
+	it('restarts when a date validator does not equal Last-Modified exactly', async () => {
+		await streamShare('if-range-3')
+		mockOrigin((req) =>
+			req.headers.has('range') ? objectResponse(206, { 'content-range': 'bytes 5-9/21' }) : objectResponse(),
+		)
+		const res = await get('/if-range-3', {
+			headers: { range: 'bytes=5-9', 'if-range': 'Tue, 31 Dec 2024 00:00:00 GMT' },
+		})
+		expect(outbound).toHaveLength(2)
+		expect(res.status).toBe(200)
+		await res.body?.cancel()
+	})
+
+	it('ignores the range for a weak validator', async () => {
+		await streamShare('if-range-4')
+		mockOrigin(() => objectResponse())
+		const res = await get('/if-range-4', { headers: { range: 'bytes=5-9', 'if-range': 'W/"abc123"' } })
+		expect(outbound[0]?.headers.has('range')).toBe(false)
+		expect(res.status).toBe(200)
+		await res.body?.cancel()
+	})
+})
+
+describe('stream delivery: what the client gets', () => {
+	it('passes 200 with its length, validators and safe headers only', async () => {
+		await streamShare('stream-3')
+		mockOrigin(() => objectResponse())
+		const res = await get('/stream-3')
+		expect(res.headers.get('content-length')).toBe(String(BODY.length))
+		expect(res.headers.get('etag')).toBe('"abc123"')
+		expect(res.headers.get('last-modified')).toBe('Wed, 01 Jan 2025 00:00:00 GMT')
+		expect(res.headers.get('accept-ranges')).toBe('bytes')
+		expect(res.headers.get('cache-control')).toBe('private, no-store, no-transform')
+		expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+		expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'")
+		expect(res.headers.get('content-disposition')).toBe('attachment; filename="hello.txt"')
+		for (const name of ['x-cos-request-id', 'x-cos-hash-crc64ecma', 'server', 'connection'])
+			expect(res.headers.has(name)).toBe(false)
+		await res.body?.cancel()
+	})
+
+	it.each([304, 412, 416])('passes %i through without a body', async (status) => {
+		await streamShare(`stream-${status}`)
+		mockOrigin(() =>
+			status === 416
+				? new Response('<Error/>', { status, headers: { 'content-range': 'bytes */21' } })
+				: new Response(null, { status, headers: { etag: '"abc123"' } }),
+		)
+		const res = await get(`/stream-${status}`, { headers: { 'if-none-match': '"abc123"' } })
+		expect(res.status).toBe(status)
+		expect(await res.text()).toBe('')
+		if (status === 416) expect(res.headers.get('content-range')).toBe('bytes */21')
+	})
+
+	it.each([
+		['page.html', 'text/html'],
+		['image.svg', 'image/svg+xml'],
+		['feed.xml', 'application/xml'],
+		['app.js', 'text/javascript'],
+		['page.xhtml', 'application/xhtml+xml'],
+		['mystery', 'application/x-unknown'],
+	])('serves %s as a sandboxed octet-stream attachment even when marked inline', async (key, type) => {
+		await createShare({
+			key,
+			id: `inline-${key.replace('.', '-')}`,
+			delivery: 'stream',
+			disposition: 'inline',
+			contentType: type,
+		})
+		mockOrigin(() => objectResponse(200, { 'content-type': type }))
+		const res = await get(`/inline-${key.replace('.', '-')}`)
+		expect(res.headers.get('content-type')).toBe('application/octet-stream')
+		expect(res.headers.get('content-disposition')?.startsWith('attachment')).toBe(true)
+		expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'")
+		await res.body?.cancel()
+	})
+
+	it('lets a PDF be shown inline when the share asks for it', async () => {
+		await createShare({ key: 'r.pdf', id: 'inline-pdf', delivery: 'stream', disposition: 'inline' })
+		mockOrigin(() => objectResponse(200, { 'content-type': 'application/pdf' }))
+		const res = await get('/inline-pdf')
+		expect(res.headers.get('content-type')).toBe('application/pdf')
+		expect(res.headers.get('content-disposition')).toBe('inline; filename="r.pdf"')
+		await res.body?.cancel()
+	})
+
+	it.each([
+		['quotes', 'a"b".txt'],
+		['a semicolon', 'a; filename=x.exe'],
+		['an RTL override', 'cod\u202Egnp.exe'],
+		['a 300-byte name', `${'名'.repeat(100)}.txt`],
+	])('gives exactly one safe Content-Disposition for a filename with %s', async (_label, filename) => {
+		const id = `fname-${filename.length}-${_label.length}`
+		await createShare({ key: 'f.txt', id, delivery: 'stream', filename })
+		mockOrigin(() => objectResponse())
+		const res = await get(`/${id}`)
+		const value = res.headers.get('content-disposition') ?? ''
+		expect(value.match(/filename=/g)).toHaveLength(1)
+		expect(value).not.toMatch(/[\r\n\u202e]/)
+		expect(value.match(/filename="([^"]*)"/)?.[1]).not.toMatch(/[";\\]/)
+		await res.body?.cancel()
+	})
+})
+
+describe('stream delivery: origin failures', () => {
+	it('answers 404 object_not_found when COS has no such key', async () => {
+		await streamShare('gone-1')
+		mockOrigin(() => cosError(404, 'NoSuchKey'))
+		const res = await get('/gone-1')
+		expect(res.status).toBe(404)
+		expect(await res.json()).toMatchObject({ error: { code: 'object_not_found' } })
+	})
+
+	it.each([
+		[403, 'AccessDenied'],
+		[403, 'SignatureDoesNotMatch'],
+		[500, 'InternalError'],
+		[503, 'SlowDown'],
+	])('answers 502 origin_error with a request id for %i %s', async (status, code) => {
+		await streamShare(`fail-${status}-${code.length}`)
+		mockOrigin(() => cosError(status, code))
+		const res = await get(`/fail-${status}-${code.length}`)
+		expect(res.status).toBe(502)
+		const body = (await res.json()) as { error: { code: string; requestId: string } }
+		expect(body.error.code).toBe('origin_error')
+		expect(body.error.requestId).toMatch(/^[\w-]+$/)
+	})
+
+	it('names the fix for DownloadForbidden', async () => {
+		await createShare({ key: 'app.apk', id: 'apk-1', delivery: 'stream' })
+		mockOrigin(() => cosError(403, 'DownloadForbidden'))
+		const res = await get('/apk-1')
+		expect(res.status).toBe(403)
+		const body = (await res.json()) as { error: { code: string; message: string } }
+		expect(body.error.code).toBe('download_forbidden')
+		expect(body.error.message).toContain('custom origin domain')
+	})
+
+	it('answers 502 when COS does not answer before the timeout', async () => {
+		await streamShare('slow-1')
+		vi.spyOn(globalThis, 'fetch').mockImplementation(
+			(_input, init) =>
+				new Promise((_resolve, reject) => {
+					init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
+				}),
+		)
+		const res = await get('/slow-1', {}, envWith({ ORIGIN_TIMEOUT_MS: '50' }))
+		expect(res.status).toBe(502)
+		expect(await res.json()).toMatchObject({ error: { code: 'origin_error' } })
+	})
+
+	it('answers 502 when COS cannot be reached', async () => {
+		await streamShare('down-1')
+		vi.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('Network connection lost.'))
+		expect((await get('/down-1')).status).toBe(502)
+	})
+})
+
+describe('logs', () => {
+	it('never contain a signature, a secret or a bearer token', async () => {
+		const lines: string[] = []
+		for (const method of ['log', 'warn', 'error', 'info', 'debug'] as const)
+			vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+				lines.push(args.map(String).join(' '))
+			})
+		await streamShare('logged-1')
+		await createShare({ key: 'x.bin', id: 'logged-2' })
+		mockOrigin((_req, n) => (n % 2 ? cosError(403, 'SignatureDoesNotMatch') : objectResponse()))
+		await get('/logged-1')
+		await get('/logged-2')
+		await get('/logged-1', {}, envWith({ COS_KEY_EXPIRES_AT: '1600000000' }))
+		vi.spyOn(globalThis, 'fetch').mockRejectedValue(new Error('boom q-signature=0123456789abcdef'))
+		await get('/logged-1')
+		expect(lines.length).toBeGreaterThan(0)
+		const all = lines.join('\n')
+		expect(all).not.toContain('q-signature=0')
+		expect(all).not.toMatch(/q-signature=[0-9a-f]{8}/)
+		expect(all).not.toContain(env.COS_SECRET_KEY)
+		expect(all).not.toContain(env.COS_SECRET_ID)
+		expect(all).not.toContain(env.ADMIN_TOKEN)
+	})
+})
