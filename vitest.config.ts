@@ -12,6 +12,11 @@ export default defineConfig({
 					cloudflareTest({
 						wrangler: { configPath: './wrangler.toml' },
 						miniflare: {
+							// Every test mocks COS by spying on fetch; anything that still reaches the
+							// network is a bug in the test, so it fails loudly instead of timing out.
+							outboundService: (request: Request) => {
+								throw new Error(`unmocked outbound request: ${request.method} ${new URL(request.url).origin}`)
+							},
 							bindings: {
 								COS_SECRET_ID: 'AKIDtestsecretid0000000000000000000',
 								COS_SECRET_KEY: 'testsecretkey0000000000000000000',
