@@ -7,6 +7,7 @@ import {
 	signObjectRequest,
 } from '../../src/cos/presign.ts'
 import { cosAuthorization } from '../../src/cos/sign.ts'
+import { queryParams } from '../query-params.ts'
 
 const NOW = 1_800_000_000
 const base: PresignInput = {
@@ -18,15 +19,7 @@ const base: PresignInput = {
 	now: NOW * 1000,
 }
 
-function params(url: string): Map<string, string> {
-	const query = url.slice(url.indexOf('?') + 1)
-	return new Map(
-		query.split('&').map((pair) => {
-			const eq = pair.indexOf('=')
-			return [decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1))]
-		}),
-	)
-}
+const params = queryParams
 
 beforeEach(() => clearPresignMemo())
 

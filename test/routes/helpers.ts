@@ -1,5 +1,10 @@
 import { env } from 'cloudflare:workers'
+import { afterEach, beforeEach, vi } from 'vitest'
+import { clearPresignMemo } from '../../src/cos/presign.ts'
 import app from '../../src/index.ts'
+import { clearShareCache } from '../../src/shares/store.ts'
+
+export { queryParams } from '../query-params.ts'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
 export const BUCKET_HOST = 'examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com'
@@ -37,13 +42,17 @@ export async function createShare(body: Record<string, unknown>, testEnv: object
 	return (await res.json()) as { id: string; url: string } & Record<string, unknown>
 }
 
-/** Decoded query parameters of a URL, '+' kept literal. */
-export function queryParams(url: string): Map<string, string> {
-	const query = url.slice(url.indexOf('?') + 1)
-	return new Map(
-		query.split('&').map((pair) => {
-			const eq = pair.indexOf('=')
-			return [decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1))]
-		}),
-	)
+/** Module-level caches survive between tests: start each from a cold isolate. */
+export function resetBetweenTests(): void {
+	beforeEach(() => {
+		clearShareCache(env.SHARES)
+		clearPresignMemo()
+	})
+	afterEach(() => {
+		vi.restoreAllMocks()
+	})
 }
+
+/** A public request to the share domain. */
+export const get = (path: string, init: RequestInit = {}, testEnv: object = env) =>
+	request(`https://share.example.com${path}`, init, testEnv)

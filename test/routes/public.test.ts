@@ -1,20 +1,9 @@
 import { env } from 'cloudflare:workers'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { clearPresignMemo } from '../../src/cos/presign.ts'
+import { describe, expect, it, vi } from 'vitest'
 import { cosAuthorization } from '../../src/cos/sign.ts'
-import { clearShareCache } from '../../src/shares/store.ts'
-import { BUCKET_HOST, createShare, envWith, queryParams, request } from './helpers.ts'
+import { BUCKET_HOST, createShare, envWith, get, queryParams, request, resetBetweenTests } from './helpers.ts'
 
-beforeEach(() => {
-	clearShareCache(env.SHARES)
-	clearPresignMemo()
-})
-afterEach(() => {
-	vi.restoreAllMocks()
-})
-
-const get = (path: string, init: RequestInit = {}, testEnv: object = env) =>
-	request(`https://share.example.com${path}`, init, testEnv)
+resetBetweenTests()
 
 describe('redirect delivery', () => {
 	it('answers 302 to a fresh pre-signed URL on the bucket domain', async () => {

@@ -1,8 +1,6 @@
 import { env } from 'cloudflare:workers'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { clearPresignMemo } from '../../src/cos/presign.ts'
-import { clearShareCache } from '../../src/shares/store.ts'
-import { BUCKET_HOST, createShare, envWith, request } from './helpers.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { BUCKET_HOST, createShare, envWith, get, resetBetweenTests } from './helpers.ts'
 
 interface Outbound {
 	url: string
@@ -53,16 +51,7 @@ const cosError = (status: number, code: string) =>
 		headers: { 'content-type': 'application/xml', 'x-cos-request-id': 'req-1' },
 	})
 
-beforeEach(() => {
-	clearShareCache(env.SHARES)
-	clearPresignMemo()
-})
-afterEach(() => {
-	vi.restoreAllMocks()
-})
-
-const get = (path: string, init: RequestInit = {}, testEnv: object = env) =>
-	request(`https://share.example.com${path}`, init, testEnv)
+resetBetweenTests()
 
 async function streamShare(id: string, extra: Record<string, unknown> = {}) {
 	await createShare({ key: 'files/hello.txt', id, delivery: 'stream', ...extra })
