@@ -235,6 +235,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			'--secret-key',
 			secrets.COS_SECRET_KEY,
 			'--seed',
+			...(options.bigObjectBytes === undefined ? [] : ['--big-size', String(options.bigObjectBytes)]),
 		]
 		const emulator = startChild(process.execPath, emulatorArgs, 'cos', options.log)
 		children.push(emulator)

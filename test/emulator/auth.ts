@@ -165,9 +165,16 @@ export function verifyRequest(request: AuthRequest, config: AuthConfig): void {
 	const paramList = splitList(auth['q-url-param-list'].toLowerCase())
 	if (!headerList.includes('host')) throw accessDenied('Access Denied. The host header must be signed.')
 	const signedParams = new Set(paramList)
+	const seen = new Set<string>()
 	for (const { name } of request.query) {
-		if (!isAuthParam(name) && !signedParams.has(camSafeUrlEncode(name).toLowerCase()))
+		const canonical = camSafeUrlEncode(name).toLowerCase()
+		if (!isAuthParam(name) && !signedParams.has(canonical))
 			throw accessDenied(`Access Denied. The query parameter "${name}" is not signed.`)
+		// A signed name given twice would let an unsigned second value ride along; what COS
+		// does with it is undocumented, so the emulator takes the strict reading.
+		if (seen.has(canonical))
+			throw accessDenied(`Access Denied. The query parameter "${name}" is given twice.`)
+		seen.add(canonical)
 	}
 
 	// A name signed but absent from the request signs as an empty value, as COS reads it.

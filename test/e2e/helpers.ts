@@ -1,0 +1,305 @@
+// Shared by the end-to-end suites: the real local stack (COS emulator + worker under
+// `wrangler dev`) in a throwaway state folder, the admin API, and real clients (Node's
+// fetch, the curl binary). Nothing here mocks anything.
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { XMLParser } from 'fast-xml-parser'
+import { type Stack, type StackOptions, startStack } from '../../scripts/stack.ts'
+import { pseudoRandomChunks } from '../emulator/samples.ts'
+import { type ObjectMeta, openObject } from '../emulator/store.ts'
+
+// ---------------------------------------------------------------------------------------
+// The stack
+
+export interface ShareBody {
+	key: string
+	id?: string
+	delivery?: 'redirect' | 'stream'
+	filename?: string
+	contentType?: string
+	disposition?: 'attachment' | 'inline'
+	expiresIn?: number
+	expiresAt?: string
+	notBefore?: string
+	signTtl?: number
+	note?: string
+}
+
+/** What POST /api/shares answers (the fields these tests read). */
+export interface ShareView {
+	id: string
+	key: string
+	url: string
+	delivery: 'redirect' | 'stream'
+	status: 'active' | 'scheduled' | 'expired'
+	expiresAt?: string
+	filename?: string
+}
+
+export interface E2eStack extends Stack {
+	/** Every line the emulator and wrangler printed, for debugging a failure. */
+	logs: string[]
+	createShare(body: ShareBody): Promise<ShareView>
+	/** DELETE /api/shares/:id; returns the status. */
+	deleteShare(id: string): Promise<number>
+	/** The worker URL of a share. */
+	link(id: string): string
+	/** Stops the stack, checks nothing it started is still running, removes the state folder. */
+	dispose(): Promise<void>
+}
+
+export async function startE2eStack(options: Omit<StackOptions, 'stateDir' | 'log'> = {}): Promise<E2eStack> {
+	const stateDir = await mkdtemp(join(tmpdir(), 'coslink-e2e-'))
+	const logs: string[] = []
+	let stack: Stack
+	try {
+		stack = await startStack({ ...options, stateDir, log: (line) => logs.push(line) })
+	} catch (error) {
+		await rm(stateDir, { recursive: true, force: true })
+		throw new Error(`the stack did not start:\n${logs.slice(-40).join('\n')}`, { cause: error })
+	}
+	// The emulator and wrangler name the state folder on their command lines; each leads a
+	// process group of its own (wrangler's workerd children included).
+	const groups = await processGroupsMentioning(stateDir)
+	if (existsSync('/proc/self/stat') && groups.size !== 2) {
+		await stack.stop()
+		await rm(stateDir, { recursive: true, force: true })
+		throw new Error(`expected the emulator and wrangler to lead 2 process groups, found ${groups.size}`)
+	}
+	const admin = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' }
+	return {
+		...stack,
+		logs,
+		link: (id) => `${stack.workerUrl}/${encodeURIComponent(id)}`,
+		async createShare(body) {
+			const res = await fetch(`${stack.workerUrl}/api/shares`, {
+				method: 'POST',
+				headers: admin,
+				body: JSON.stringify(body),
+			})
+			const text = await res.text()
+			if (res.status !== 201) throw new Error(`creating a share failed: ${res.status} ${text}`)
+			return JSON.parse(text) as ShareView
+		},
+		async deleteShare(id) {
+			const res = await fetch(`${stack.workerUrl}/api/shares/${encodeURIComponent(id)}`, {
+				method: 'DELETE',
+				headers: admin,
+			})
+			await res.body?.cancel()
+			return res.status
+		},
+		async dispose() {
+			try {
+				await stack.stop()
+				const leftovers = await waitForGroupsToExit(groups, 10_000)
+				if (leftovers.length > 0) {
+					// Ours by construction (their group was led by a child of this stack).
+					for (const { pid } of leftovers) killQuietly(pid)
+					throw new Error(
+						`stop() left processes running: ${leftovers.map((p) => `${p.pid} ${p.cmd}`).join('; ')}`,
+					)
+				}
+			} finally {
+				await rm(stateDir, { recursive: true, force: true })
+			}
+		},
+	}
+}
+
+// ---------------------------------------------------------------------------------------
+// Processes (Linux /proc; elsewhere the check is skipped)
+
+interface ProcessInfo {
+	pid: number
+	pgid: number
+	cmd: string
+}
+
+async function listProcesses(): Promise<ProcessInfo[]> {
+	if (!existsSync('/proc/self/stat')) return []
+	const out: ProcessInfo[] = []
+	for (const name of await readdir('/proc')) {
+		if (!/^\d+$/.test(name)) continue
+		try {
+			const stat = await readFile(`/proc/${name}/stat`, 'utf8')
+			// "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses.
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+			if (fields[0] === 'Z') continue // a zombie is already dead
+			const cmd = (await readFile(`/proc/${name}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim()
+			out.push({ pid: Number(name), pgid: Number(fields[2]), cmd })
+		} catch {
+			// exited while we looked
+		}
+	}
+	return out
+}
+
+async function processGroupsMentioning(text: string): Promise<Set<number>> {
+	const processes = await listProcesses()
+	const ownGroup = processes.find((proc) => proc.pid === process.pid)?.pgid
+	const groups = new Set<number>()
+	for (const proc of processes) if (proc.cmd.includes(text) && proc.pgid !== ownGroup) groups.add(proc.pgid)
+	return groups
+}
+
+async function waitForGroupsToExit(groups: Set<number>, timeoutMs: number): Promise<ProcessInfo[]> {
+	const deadline = Date.now() + timeoutMs
+	for (;;) {
+		const alive = (await listProcesses()).filter((proc) => groups.has(proc.pgid))
+		if (alive.length === 0 || Date.now() > deadline) return alive
+		await sleep(100)
+	}
+}
+
+function killQuietly(pid: number): void {
+	try {
+		process.kill(pid, 'SIGKILL')
+	} catch {
+		// already gone
+	}
+}
+
+// ---------------------------------------------------------------------------------------
+// Bytes
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+
+/** Deterministic bytes (the emulator's xorshift generator); a different seed, other bytes. */
+export function deterministicBytes(size: number, seed: number): Buffer {
+	return Buffer.concat([...pseudoRandomChunks(size, seed)])
+}
+
+/** An object's bytes and metadata, read from the emulator's own store. */
+export async function readStoredObject(
+	root: string,
+	key: string,
+): Promise<{ meta: ObjectMeta; bytes: Buffer }> {
+	const opened = await openObject(root, key)
+	if (!opened) throw new Error(`the emulator holds no object "${key}"`)
+	try {
+		return { meta: opened.meta, bytes: await opened.handle.readFile() }
+	} finally {
+		await opened.handle.close()
+	}
+}
+
+export async function bodyOf(res: Response): Promise<Buffer> {
+	return Buffer.from(await res.arrayBuffer())
+}
+
+// ---------------------------------------------------------------------------------------
+// Time
+
+export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
+
+export async function sleepUntil(epochMs: number): Promise<void> {
+	const left = epochMs - Date.now()
+	if (left > 0) await sleep(left)
+}
+
+/** q-key-time of a pre-signed URL as [start, end] Unix seconds. */
+export function signedWindow(url: string): [number, number] {
+	const keyTime = new URL(url).searchParams.get('q-key-time') ?? ''
+	const match = /^(\d+);(\d+)$/.exec(keyTime)
+	if (!match) throw new Error(`no q-key-time in ${url}`)
+	return [Number(match[1]), Number(match[2])]
+}
+
+// ---------------------------------------------------------------------------------------
+// Headers
+
+/** The RFC 8187 filename* of a Content-Disposition, decoded; undefined when absent. */
+export function filenameStar(header: string | null): string | undefined {
+	const match = /;\s*filename\*\s*=\s*UTF-8''([^;\s]+)/i.exec(header ?? '')
+	return match?.[1] === undefined ? undefined : decodeURIComponent(match[1])
+}
+
+/** The quoted (ASCII) filename= fallback of a Content-Disposition. */
+export function filenameFallback(header: string | null): string | undefined {
+	return /;\s*filename\s*=\s*"([^"]*)"/i.exec(header ?? '')?.[1]
+}
+
+// ---------------------------------------------------------------------------------------
+// COS error bodies
+
+const xml = new XMLParser({ parseTagValue: false })
+
+export interface CosErrorBody {
+	Code: string
+	Message: string
+}
+
+export async function cosError(res: Response): Promise<CosErrorBody> {
+	const text = await res.text()
+	const parsed = xml.parse(text) as { Error?: CosErrorBody }
+	if (!parsed.Error) throw new Error(`not a COS error body: ${text.slice(0, 200)}`)
+	return parsed.Error
+}
+
+/** The same URL with one hex digit of q-signature changed. */
+export function tamperSignature(url: string): string {
+	return url.replace(
+		/([?&]q-signature=)([0-9a-f])/,
+		(_, prefix: string, digit: string) =>
+			`${prefix}${digit === 'f' ? 'e' : (Number.parseInt(digit, 16) + 1).toString(16)}`,
+	)
+}
+
+// ---------------------------------------------------------------------------------------
+// curl
+
+export interface CurlResult {
+	/** curl's exit code: 0 for success (see `man curl`, EXIT CODES). */
+	code: number
+	stdout: Buffer
+	stderr: string
+}
+
+/**
+ * Runs the curl binary. Never throws for a non-zero exit: the exit code is part of what
+ * the tests assert. Proxies from the environment are ignored; every run is time-boxed.
+ */
+export function curl(args: string[], options: { cwd?: string } = {}): Promise<CurlResult> {
+	return new Promise((resolve, reject) => {
+		execFile(
+			'curl',
+			['--silent', '--show-error', '--noproxy', '*', '--max-time', '30', ...args],
+			{ cwd: options.cwd, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+			(error, stdout, stderr) => {
+				const code = error ? error.code : 0
+				if (typeof code !== 'number') return reject(error)
+				resolve({ code, stdout, stderr: stderr.toString('utf8') })
+			},
+		)
+	})
+}
+
+export interface HeaderBlock {
+	status: number
+	headers: Map<string, string>
+}
+
+/** curl's header output (-I, -i or -D): one block per response, redirects included. */
+export function parseHeaderBlocks(text: string): HeaderBlock[] {
+	const blocks: HeaderBlock[] = []
+	for (const line of text.split(/\r?\n/)) {
+		const status = /^HTTP\/[\d.]+\s+(\d{3})/.exec(line)
+		if (status) {
+			blocks.push({ status: Number(status[1]), headers: new Map() })
+			continue
+		}
+		const colon = line.indexOf(':')
+		const current = blocks.at(-1)
+		if (current && colon > 0)
+			current.headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim())
+	}
+	return blocks
+}
+
+/** A fresh temp folder for curl to write into. */
+export const tempDir = (prefix: string) => mkdtemp(join(tmpdir(), `coslink-e2e-${prefix}-`))
