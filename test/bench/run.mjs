@@ -10,6 +10,14 @@
 /** @type {Record<string, { module: string, about: string }>} */
 const BENCHMARKS = {
 	sign: { module: './sign.ts', about: 'COS URL signer in workerd and Node vs Tencent’s Node SDK' },
+	redirect: {
+		module: './redirect.ts',
+		about: 'GET /<id> → 302 through the whole worker, vs bare and Hono twins',
+	},
+	stream: {
+		module: './stream.ts',
+		about: 'downloads streamed through the worker vs a bare relay and direct',
+	},
 }
 
 function usage() {

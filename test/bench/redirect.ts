@@ -1,0 +1,307 @@
+// Benchmark: GET /<id> → 302 to a freshly signed COS URL, through the whole coslink worker
+// in workerd over real HTTP, next to twins answering the identical 302 without any work: a
+// bare module worker (the ceiling of any worker here) and a one-route Hono app (what Hono
+// itself costs). Run with `npm run bench -- redirect`.
+import os from 'node:os'
+import { forEachLimited, type RawResponse, rawGet, waitUntilOk } from './http-client.ts'
+import { type LoadResult, runLoad } from './load.ts'
+import { formatRate, formatRatio, markdownTable, median } from './measure.ts'
+import { cpuSeconds, startCpuMeter } from './procfs.ts'
+import { type HttpWorker, serveWorker } from './serve.ts'
+import { bundleApp, bundleTwin } from './worker-bundle.ts'
+import { compatibilityDate, runtimeVersions } from './workerd.ts'
+
+export interface RedirectBenchOptions {
+	/** Interleaved rounds; the table shows each variant's median over them. Default 4. */
+	rounds?: number
+	/** Seconds of load per variant per round. Default 3. */
+	seconds?: number
+	/** Concurrent connections. Default 10. */
+	connections?: number
+	/** Distinct shares the cold-ish variant cycles through. Default 2000. */
+	shares?: number
+}
+
+// Made-up credentials of the real shape: nothing is ever sent to COS.
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef'
+const VARS: Record<string, string> = {
+	COS_SECRET_ID: 'AKIDbenchmarkEXAMPLE0000000000000000',
+	COS_SECRET_KEY: 'benchmarkEXAMPLEsecretKEY000000000',
+	ADMIN_TOKEN,
+	LINK_SECRET: 'bench-link-secret-0123456789abcdef',
+	COS_BUCKET: 'examplebucket-1250000000',
+	COS_REGION: 'ap-guangzhou',
+	COS_ENDPOINT: '',
+	SIGN_TTL: '300',
+	DEFAULT_DELIVERY: 'redirect',
+}
+const SIGNED_PREFIX = `https://${VARS.COS_BUCKET}.cos.${VARS.COS_REGION}.myqcloud.com/`
+const WARM_ID = 'warm-0000'
+const WARMUP_SECONDS = 0.5
+/** Headers the server computes per response or per connection: never part of the copy. */
+const PER_RESPONSE = new Set(['date', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
+
+const coldId = (i: number) => `cold-${String(i).padStart(4, '0')}`
+const objectKey = (i: number) => `docs/季度报告 ${i}.pdf`
+
+interface Measurement extends LoadResult {
+	/** CPU the worker's workerd used per request, seconds (all its threads). */
+	cpuPerRequest: number
+	/** Cores' worth of CPU other processes on the machine used meanwhile. */
+	foreignCores: number
+}
+
+interface Variant {
+	name: string
+	worker: HttpWorker
+	url: URL
+	nextPath: () => string
+	/** The variant whose median req/s this one is divided by. */
+	baseline: string
+	results: Measurement[]
+}
+
+/** The worker's own socket: workerd straight into the worker, as in production. */
+function direct(worker: HttpWorker): URL {
+	if (!worker.directUrl) throw new Error(`${worker.name} was started without a direct socket`)
+	return worker.directUrl
+}
+
+async function createShare(worker: HttpWorker, id: string, key: string): Promise<void> {
+	const response = await fetch(new URL('/api/shares', worker.url), {
+		method: 'POST',
+		headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ key, id, delivery: 'redirect' }),
+	})
+	if (response.status !== 201)
+		throw new Error(`creating share ${id} answered ${response.status}: ${await response.text()}`)
+	await response.body?.cancel()
+}
+
+function copiedHeaders(response: RawResponse): [string, string][] {
+	return response.headers.filter(([name]) => !PER_RESPONSE.has(name))
+}
+
+function location(response: RawResponse): string {
+	return response.headers.find(([name]) => name === 'location')?.[1] ?? ''
+}
+
+/** A real signed redirect: 302, a Location on the bucket with a signature, no body. */
+function checkSignedRedirect(response: RawResponse, what: string): void {
+	const target = location(response)
+	if (
+		response.status !== 302 ||
+		!target.startsWith(SIGNED_PREFIX) ||
+		!target.includes('q-signature=') ||
+		response.body.length !== 0
+	)
+		throw new Error(`${what} answered ${response.status} to ${target || '(no Location)'}`)
+}
+
+/** The twin must answer what coslink answers: the same status and the same set of headers. */
+function checkTwin(response: RawResponse, expected: [string, string][], what: string): void {
+	const got = JSON.stringify([...copiedHeaders(response)].sort())
+	const want = JSON.stringify([...expected].sort())
+	if (response.status !== 302 || got !== want)
+		throw new Error(`${what} does not answer coslink's 302:\n  got  ${got}\n  want ${want}`)
+}
+
+function formatMs(ms: number): string {
+	return Number.isFinite(ms) ? ms.toFixed(ms >= 10 ? 1 : 2) : 'n/a'
+}
+
+export async function run(options: RedirectBenchOptions = {}): Promise<void> {
+	const rounds = options.rounds ?? 4
+	const seconds = options.seconds ?? 3
+	const connections = options.connections ?? 10
+	const shareCount = options.shares ?? 2000
+	const began = performance.now()
+
+	const [appScript, bareScript, honoScript] = await Promise.all([
+		bundleApp(),
+		bundleTwin('bare-redirect'),
+		bundleTwin('hono-redirect'),
+	])
+	const workers: HttpWorker[] = []
+	try {
+		const app = await serveWorker({
+			name: 'coslink',
+			script: appScript,
+			vars: VARS,
+			kvNamespaces: ['SHARES'],
+			directSocket: true,
+		})
+		workers.push(app)
+		await waitUntilOk(new URL('/_/health', app.url))
+
+		// Seed through the worker's own admin API, as an operator would.
+		const seedStart = performance.now()
+		await createShare(app, WARM_ID, objectKey(0))
+		const coldIds = Array.from({ length: shareCount }, (_, i) => coldId(i))
+		await forEachLimited(coldIds, 16, (id) => createShare(app, id, objectKey(Number(id.slice(5)) + 1)))
+		const seedSeconds = (performance.now() - seedStart) / 1000
+
+		const reference = await rawGet(new URL(`/${WARM_ID}`, app.url))
+		checkSignedRedirect(reference, `coslink GET /${WARM_ID}`)
+		const coldSample = await rawGet(new URL(`/${coldId(shareCount - 1)}`, app.url))
+		checkSignedRedirect(coldSample, `coslink GET /${coldId(shareCount - 1)}`)
+		if (location(coldSample) === location(reference)) throw new Error('two shares signed the same URL')
+		const headers = copiedHeaders(reference)
+		const twinVars = { REDIRECT_HEADERS: JSON.stringify(headers) }
+
+		const twin = (name: string, script: string) =>
+			serveWorker({ name, script, vars: twinVars, directSocket: true })
+		const bare = await twin('bare-redirect', bareScript)
+		workers.push(bare)
+		const hono = await twin('hono-redirect', honoScript)
+		workers.push(hono)
+		checkSignedRedirect(await rawGet(new URL(`/${WARM_ID}`, direct(app))), 'coslink on its own socket')
+		for (const url of [direct(bare), bare.url])
+			checkTwin(await rawGet(new URL(`/${WARM_ID}`, url)), headers, 'the bare twin')
+		checkTwin(await rawGet(new URL(`/${WARM_ID}`, direct(hono))), headers, 'the Hono twin')
+
+		const warmPath = `/${WARM_ID}`
+		let nextCold = 0
+		const BARE = 'bare worker twin (constant 302)'
+		const BARE_ENTRY = 'via mf.ready: bare worker twin'
+		const variants: Variant[] = [
+			{ name: BARE, worker: bare, url: direct(bare), nextPath: () => warmPath, baseline: BARE, results: [] },
+			{
+				name: 'Hono twin (one route, constant 302)',
+				worker: hono,
+				url: direct(hono),
+				nextPath: () => warmPath,
+				baseline: BARE,
+				results: [],
+			},
+			{
+				name: 'coslink, warm (one share)',
+				worker: app,
+				url: direct(app),
+				nextPath: () => warmPath,
+				baseline: BARE,
+				results: [],
+			},
+			{
+				name: `coslink, cold-ish (${shareCount.toLocaleString('en-US')} shares round-robin)`,
+				worker: app,
+				url: direct(app),
+				// One counter for every connection: each id comes round once per shareCount
+				// requests, after the 1000-entry record cache has long evicted it.
+				nextPath: () => `/${coldId(nextCold++ % shareCount)}`,
+				baseline: BARE,
+				results: [],
+			},
+			{
+				name: BARE_ENTRY,
+				worker: bare,
+				url: bare.url,
+				nextPath: () => warmPath,
+				baseline: BARE_ENTRY,
+				results: [],
+			},
+			{
+				name: 'via mf.ready: coslink, warm',
+				worker: app,
+				url: app.url,
+				nextPath: () => warmPath,
+				baseline: BARE_ENTRY,
+				results: [],
+			},
+		]
+		const load = async (variant: Variant, duration: number): Promise<Measurement> => {
+			const cpuBefore = cpuSeconds(variant.worker.pid)
+			const meter = startCpuMeter()
+			const result = await runLoad({
+				url: variant.url,
+				nextPath: variant.nextPath,
+				connections,
+				duration,
+				expectStatus: 302,
+			})
+			const { foreignCores } = meter.stop()
+			const cpu = cpuSeconds(variant.worker.pid) - cpuBefore
+			return { ...result, cpuPerRequest: cpu / result.requests, foreignCores }
+		}
+
+		for (const variant of variants) await load(variant, WARMUP_SECONDS)
+		for (let round = 0; round < rounds; round++) {
+			for (let i = 0; i < variants.length; i++) {
+				const variant = variants[(round + i) % variants.length]
+				if (variant) variant.results.push(await load(variant, seconds))
+			}
+		}
+
+		const medianOf = (name: string, field: 'rate' | 'cpuPerRequest') =>
+			median(variants.find((variant) => variant.name === name)?.results.map((result) => result[field]) ?? [])
+		const rows = variants.map((variant) => {
+			const rate = medianOf(variant.name, 'rate')
+			const cpu = medianOf(variant.name, 'cpuPerRequest')
+			return [
+				variant.name,
+				formatRate(rate),
+				formatMs(median(variant.results.map((result) => result.p50))),
+				formatMs(median(variant.results.map((result) => result.p99))),
+				formatRatio(rate / medianOf(variant.baseline, 'rate')),
+				`${(cpu * 1e6).toFixed(0)} µs`,
+				formatRatio(cpu / medianOf(variant.baseline, 'cpuPerRequest')),
+			]
+		})
+		const foreign = variants.flatMap((variant) => variant.results.map((result) => result.foreignCores))
+		const spread = variants
+			.map(
+				(variant) =>
+					`  ${variant.name}: ${variant.results.map((result) => formatRate(result.rate)).join(', ')}`,
+			)
+			.join('\n')
+
+		const versions = runtimeVersions()
+		const cpus = os.cpus()
+		console.log(
+			[
+				`GET /<id> → 302 to a pre-signed COS URL (${location(reference).length}-character Location), ` +
+					'through the whole worker over HTTP on 127.0.0.1; each worker in its own workerd (Miniflare API).',
+				'Rows are measured on each worker’s own socket (Miniflare unsafeDirectSockets: workerd straight into ' +
+					'the worker, as in production); "via mf.ready" rows go through Miniflare’s entry worker first, a ' +
+					'JS hop in the same workerd thread that production does not have. Ratios: against the bare twin ' +
+					'reached the same way.',
+				`Node ${versions.node}; workerd ${versions.workerd} (Miniflare ${versions.miniflare}, ` +
+					`compatibility_date ${compatibilityDate()}); autocannon in this process.`,
+				`${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${os.platform()} ${os.arch()}: ` +
+					'client and server share the cores.',
+				`${connections} connections; ${rounds} interleaved rounds of ${seconds} s per variant after a ` +
+					`${WARMUP_SECONDS} s warm-up; req/s, p50 and p99 are medians over rounds (latency per response, ` +
+					'full resolution). Every response was checked to be a 302.',
+				'Twins answer the same status and headers as coslink (Location included, captured once); ' +
+					`${shareCount.toLocaleString('en-US')} + 1 shares seeded through POST /api/shares in ` +
+					`${seedSeconds.toFixed(1)} s. Cold-ish: every request misses the isolate record cache, reads ` +
+					'Miniflare’s local KV simulator and signs a key not signed before in that second.',
+				'',
+				markdownTable(
+					[
+						'variant',
+						'req/s (median)',
+						'p50 ms',
+						'p99 ms',
+						'vs bare twin',
+						'workerd CPU/req',
+						'CPU/req vs bare twin',
+					],
+					rows,
+					['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+				),
+				'',
+				`req/s per round:\n${spread}`,
+				'',
+				'workerd CPU/req: CPU time of the worker’s whole workerd process (median over rounds) divided by ' +
+					'requests served; unlike req/s it does not move when other processes take the cores. Other ' +
+					`processes used ${median(foreign).toFixed(2)} cores (median; max ${Math.max(...foreign).toFixed(2)}) ` +
+					'during the timed loads.',
+				'',
+				`(${((performance.now() - began) / 1000).toFixed(1)} s)`,
+			].join('\n'),
+		)
+	} finally {
+		await Promise.all(workers.map((worker) => worker.dispose()))
+	}
+}

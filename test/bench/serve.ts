@@ -1,0 +1,75 @@
+// Serving a worker over real HTTP for the load benchmarks: one Miniflare (one workerd
+// process) per worker, listening on 127.0.0.1 at a free port, so a client in this process
+// reaches it through the loopback like any HTTP client, and so each worker's process can be
+// measured on its own (procfs.ts).
+import { Miniflare, type MiniflareOptions } from 'miniflare'
+import { childProcesses } from './procfs.ts'
+import { compatibilityDate } from './workerd.ts'
+
+type WorkerConfig = MiniflareOptions['workers'][number]['config']
+type Bindings = NonNullable<WorkerConfig['env']>
+
+export interface HttpWorkerOptions {
+	name: string
+	/** One self-contained ES module (worker-bundle.ts). */
+	script: string
+	/** Text bindings: vars and secrets alike. */
+	vars?: Readonly<Record<string, string>>
+	/** KV namespace bindings, each a fresh namespace in Miniflare's temp dir. */
+	kvNamespaces?: readonly string[]
+	/** Also listen on a socket straight into the worker, skipping Miniflare's entry worker. */
+	directSocket?: boolean
+}
+
+export interface HttpWorker {
+	name: string
+	/** http://127.0.0.1:<port>/ */
+	url: URL
+	/** The worker's own socket (directSocket), or undefined. */
+	directUrl: URL | undefined
+	/** The workerd process serving it. */
+	pid: number
+	mf: Miniflare
+	dispose(): Promise<void>
+}
+
+/** Starts a worker in its own workerd and waits until it listens. */
+export async function serveWorker(options: HttpWorkerOptions): Promise<HttpWorker> {
+	const env: Bindings = {}
+	for (const [name, value] of Object.entries(options.vars ?? {})) env[name] = { type: 'text', value }
+	for (const name of options.kvNamespaces ?? []) env[name] = { type: 'kv' }
+	const before = childProcesses('workerd')
+	const mf = new Miniflare({
+		host: '127.0.0.1',
+		port: 0,
+		enableDevRegistry: false,
+		telemetry: { enabled: false },
+		workers: [
+			{
+				config: {
+					name: options.name,
+					compatibilityDate: compatibilityDate(),
+					manifest: {
+						mainModule: 'worker.mjs',
+						modulesRoot: '/',
+						modules: { 'worker.mjs': { type: 'esm', contents: options.script } },
+					},
+					env,
+				},
+				...(options.directSocket ? { dev: { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] } } : {}),
+			},
+		],
+	})
+	try {
+		const url = await mf.ready
+		const directUrl = options.directSocket ? await mf.unsafeGetDirectURL(options.name) : undefined
+		const started = [...childProcesses('workerd')].filter((pid) => !before.has(pid))
+		const pid = started[0]
+		if (pid === undefined || started.length !== 1)
+			throw new Error(`expected one new workerd process for ${options.name}, found ${started.length}`)
+		return { name: options.name, url, directUrl, pid, mf, dispose: () => mf.dispose() }
+	} catch (error) {
+		await mf.dispose()
+		throw error
+	}
+}
