@@ -22,7 +22,7 @@ export interface Config {
 
 export interface AppEnv {
 	Bindings: Cloudflare.Env & { COS_SECURITY_TOKEN?: string; ORIGIN_TIMEOUT_MS?: string }
-	Variables: { requestId: string; config: Config }
+	Variables: { requestId?: string; config: Config }
 }
 
 const MIN_SECRET_LENGTH = 16

@@ -2,9 +2,10 @@
 import type { Context } from 'hono'
 import type { AppEnv } from './env.ts'
 import { AppError } from './errors.ts'
-import { PAGE_CSP } from './http/headers.ts'
+import { PAGE_CSP, SECURITY_HEADERS } from './http/headers.ts'
 import { log, redact } from './log.ts'
 import { ErrorPage } from './pages/error.tsx'
+import { requestId } from './request-id.ts'
 
 const TITLES: Record<number, string> = {
 	400: 'Bad request',
@@ -27,13 +28,14 @@ function wantsHtml(c: Context<AppEnv>): boolean {
 }
 
 export function errorResponse(c: Context<AppEnv>, error: AppError): Response | Promise<Response> {
-	const requestId = c.get('requestId')
+	const id = requestId(c)
 	c.header('Cache-Control', 'no-store')
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
 	if (wantsHtml(c)) {
 		c.header('Content-Security-Policy', PAGE_CSP)
 		const title = TITLES[error.status] ?? 'Error'
 		return c.html(
-			<ErrorPage status={error.status} title={title} message={error.message} requestId={requestId} />,
+			<ErrorPage status={error.status} title={title} message={error.message} requestId={id} />,
 			error.status,
 		)
 	}
@@ -43,7 +45,7 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response | P
 				code: error.code,
 				message: error.message,
 				...error.details,
-				...(requestId ? { requestId } : {}),
+				requestId: id,
 			},
 		},
 		error.status,
@@ -56,14 +58,14 @@ export function onError(error: Error, c: Context<AppEnv>): Response | Promise<Re
 			log('error', 'request_failed', {
 				code: error.code,
 				status: error.status,
-				requestId: c.get('requestId'),
+				requestId: requestId(c),
 			})
 		return errorResponse(c, error)
 	}
 	log('error', 'unhandled', {
 		type: error.name,
 		message: redact(error.message),
-		requestId: c.get('requestId'),
+		requestId: requestId(c),
 	})
 	return errorResponse(c, new AppError(500, 'internal_error', 'Something went wrong. Please try again.'))
 }

@@ -175,6 +175,37 @@ const MEMO_LIMIT = 512
 let memoSecond = -1
 const memo = new Map<string, Promise<PresignedUrl>>()
 
+/** Every input that changes the URL, flattened: one JSON.stringify of primitives is cheap. */
+function memoKeyOf(input: PresignInput): string {
+	const { credentials: cred, target, response } = input
+	return JSON.stringify([
+		cred.secretId,
+		cred.secretKey,
+		cred.securityToken,
+		cred.expiresAt,
+		target.bucket,
+		target.region,
+		target.endpoint,
+		target.accelerate,
+		input.method,
+		input.key,
+		input.ttl,
+		input.notAfter,
+		input.skew,
+		input.filename,
+		input.disposition,
+		response?.contentType,
+		response?.contentDisposition,
+		response?.cacheControl,
+		response?.contentLanguage,
+		response?.contentEncoding,
+		response?.expires,
+		input.trafficLimit,
+		input.headers && Object.entries(input.headers),
+		input.query && Object.entries(input.query),
+	])
+}
+
 async function presignUncached(input: PresignInput): Promise<PresignedUrl> {
 	const prepared = prepare(input)
 	const auth = authToQuery(await sign(input, prepared))
@@ -197,21 +228,7 @@ export function presignObjectUrl(input: PresignInput): Promise<PresignedUrl> {
 		memo.clear()
 		memoSecond = second
 	}
-	const memoKey = JSON.stringify([
-		input.credentials,
-		input.target,
-		input.method,
-		input.key,
-		input.ttl,
-		input.notAfter,
-		input.skew,
-		input.filename,
-		input.disposition,
-		input.response,
-		input.trafficLimit,
-		input.headers,
-		input.query,
-	])
+	const memoKey = memoKeyOf(input)
 	let result = memo.get(memoKey)
 	if (!result) {
 		if (memo.size >= MEMO_LIMIT) memo.clear()

@@ -16,8 +16,11 @@ import {
 	shareRecordSchema,
 } from '../shares/schema.ts'
 import { deleteShare, getShareUncached, listShares, putShare } from '../shares/store.ts'
+import { secure } from './secure.ts'
 
 export const admin = new Hono<AppEnv>()
+
+admin.use(secure)
 
 const MAX_BODY_BYTES = 16 * 1024
 const DEFAULT_PAGE = 100

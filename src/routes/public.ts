@@ -5,10 +5,11 @@ import { type PresignInput, presignObjectUrl, signObjectRequest } from '../cos/p
 import { type AppEnv, type Config, readConfig } from '../env.ts'
 import { AppError, notFound } from '../errors.ts'
 import { contentDisposition } from '../http/content-disposition.ts'
-import { NO_STORE, OBJECT_CSP, PASSED_FROM_ORIGIN } from '../http/headers.ts'
+import { NO_STORE, OBJECT_CSP, PASSED_FROM_ORIGIN, SECURITY_HEADERS } from '../http/headers.ts'
 import { mediaTypeFor, servedAs } from '../http/mime.ts'
 import { OriginTimeoutError, requestObject } from '../http/proxy.ts'
 import { log } from '../log.ts'
+import { requestId } from '../request-id.ts'
 import { isShareId } from '../shares/id.ts'
 import { expiresAtSeconds, shareState } from '../shares/rules.ts'
 import type { ShareRecord } from '../shares/schema.ts'
@@ -16,6 +17,9 @@ import { getShare, InvalidRecordError } from '../shares/store.ts'
 
 export const publicRoutes = new Hono<AppEnv>()
 
+// Built once: a 302 carries only these and its Location. The signature in the Location
+// must not leak through a Referer, and no cache may keep a link that can be revoked.
+const REDIRECT_HEADERS = { ...SECURITY_HEADERS, 'Cache-Control': NO_STORE }
 const PASSED_STATUSES = new Set([200, 206, 304, 412, 416])
 const MAX_ERROR_BODY = 8192
 
@@ -30,9 +34,10 @@ async function loadShare(c: Context<AppEnv>): Promise<ShareRecord> {
 		throw new AppError(500, 'invalid_record', 'This share is stored in a form this version cannot read.')
 	}
 	// A share that is not valid yet does not exist yet, as far as a visitor can tell.
-	if (!record || shareState(record, Date.now()) === 'scheduled') throw notFound()
-	if (shareState(record, Date.now()) === 'expired')
-		throw new AppError(410, 'share_expired', 'This link has expired.')
+	if (!record) throw notFound()
+	const state = shareState(record, Date.now())
+	if (state === 'scheduled') throw notFound()
+	if (state === 'expired') throw new AppError(410, 'share_expired', 'This link has expired.')
 	return record
 }
 
@@ -72,7 +77,7 @@ async function signing<T>(work: () => Promise<T>): Promise<T> {
 	}
 }
 
-async function redirectTo(c: Context<AppEnv>, config: Config, record: ShareRecord, method: 'GET' | 'HEAD') {
+async function redirectTo(config: Config, record: ShareRecord, method: 'GET' | 'HEAD') {
 	const { filename, contentType, disposition } = presentation(record)
 	// Both overrides are always signed: COS honours unsigned response-* parameters too, so
 	// leaving one out would let anyone holding the URL choose it.
@@ -84,8 +89,7 @@ async function redirectTo(c: Context<AppEnv>, config: Config, record: ShareRecor
 			response: { contentType },
 		}),
 	)
-	c.header('Cache-Control', NO_STORE)
-	return c.redirect(url, 302)
+	return new Response(null, { status: 302, headers: { ...REDIRECT_HEADERS, Location: url } })
 }
 
 async function cosErrorCode(response: Response): Promise<string | undefined> {
@@ -112,7 +116,7 @@ async function originFailure(c: Context<AppEnv>, upstream: Response): Promise<ne
 		status: upstream.status,
 		cosCode,
 		cosRequestId: upstream.headers.get('x-cos-request-id') ?? undefined,
-		requestId: c.get('requestId'),
+		requestId: requestId(c),
 	})
 	if (cosCode === 'DownloadForbidden')
 		throw new AppError(
@@ -136,7 +140,7 @@ async function stream(c: Context<AppEnv>, config: Config, record: ShareRecord, m
 	} catch (error) {
 		log('warn', 'origin_unreachable', {
 			type: error instanceof Error ? error.name : 'unknown',
-			requestId: c.get('requestId'),
+			requestId: requestId(c),
 		})
 		const message =
 			error instanceof OriginTimeoutError
@@ -145,7 +149,7 @@ async function stream(c: Context<AppEnv>, config: Config, record: ShareRecord, m
 		throw new AppError(502, 'origin_error', `${message} Please try again.`)
 	}
 	if (!PASSED_STATUSES.has(upstream.status)) return originFailure(c, upstream)
-	const headers = new Headers()
+	const headers = new Headers(SECURITY_HEADERS)
 	for (const name of PASSED_FROM_ORIGIN) {
 		const value = upstream.headers.get(name)
 		if (value !== null) headers.set(name, value)
@@ -167,7 +171,7 @@ async function serve(c: Context<AppEnv>) {
 	const record = await loadShare(c)
 	const method = c.req.method === 'HEAD' ? 'HEAD' : 'GET'
 	const delivery = record.delivery ?? config.defaultDelivery
-	return delivery === 'stream' ? stream(c, config, record, method) : redirectTo(c, config, record, method)
+	return delivery === 'stream' ? stream(c, config, record, method) : redirectTo(config, record, method)
 }
 
 publicRoutes.get('/:id', serve)

@@ -2,8 +2,13 @@
 import { Hono } from 'hono'
 import { CredentialsExpiredError } from '../cos/errors.ts'
 import { type AppEnv, ConfigError, readConfig } from '../env.ts'
+import { secure } from './secure.ts'
 
 export const system = new Hono<AppEnv>()
+
+system.use('/_/*', secure)
+system.use('/robots.txt', secure)
+system.use('/favicon.ico', secure)
 
 /** Warn this long before a temporary key expires. */
 const EXPIRY_WARNING_SECONDS = 15 * 60

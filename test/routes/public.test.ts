@@ -197,3 +197,22 @@ describe('hostile paths', () => {
 		expect(res.headers.get('location')).toBeNull()
 	})
 })
+
+describe('security headers', () => {
+	it.each([
+		['a redirect', '/sec-redirect', {}],
+		['the health check', '/_/health', {}],
+		['robots.txt', '/robots.txt', {}],
+		['an unknown share (JSON)', '/no-such-share', {}],
+		['an unknown share (page)', '/no-such-share', { accept: 'text/html' }],
+		['an unknown path', '/a/b/c', {}],
+		['the admin API', '/api/shares', {}],
+	])('are on %s', async (_label, path, headers) => {
+		await createShare({ key: 'x.bin', id: 'sec-redirect' }).catch(() => undefined)
+		const res = await get(path, { headers })
+		expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+		expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+		expect(res.headers.get('x-robots-tag')).toContain('noindex')
+		expect(res.headers.get('x-frame-options')).toBe('DENY')
+	})
+})
