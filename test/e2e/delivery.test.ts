@@ -3,21 +3,20 @@
 // One stack for the whole file; every test makes its own shares through the admin API.
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { putObject } from '../emulator/store.ts'
 import {
 	bodyOf,
 	cosError,
 	curl,
 	deterministicBytes,
-	type E2eStack,
 	filenameFallback,
 	filenameStar,
 	parseHeaderBlocks,
 	readStoredObject,
 	sha256,
-	startE2eStack,
 	tempDir,
+	useE2eStack,
 } from './helpers.ts'
 
 /** Asked of startStack, so the demo "big-file" stays quick to move around. */
@@ -25,23 +24,7 @@ const BIG_OBJECT_BYTES = 3 * 1024 * 1024 + 17
 const UNICODE_KEY = 'unicode/季度报告 Q3.txt'
 const UNICODE_NAME = '季度报告 最终版.txt'
 
-let stack: E2eStack
-let work: string
-
-beforeAll(async () => {
-	stack = await startE2eStack({ bigObjectBytes: BIG_OBJECT_BYTES })
-	work = await tempDir('delivery')
-})
-
-afterAll(async () => {
-	if (work) await rm(work, { recursive: true, force: true })
-	await stack?.dispose()
-})
-
-afterEach(({ task }) => {
-	if (task.result?.state === 'fail')
-		console.error(`stack output (last lines):\n${stack.logs.slice(-60).join('\n')}`)
-})
+const e2e = useE2eStack('delivery', { bigObjectBytes: BIG_OBJECT_BYTES })
 
 describe('redirect delivery', () => {
 	const KEY = 'e2e/figures.bin'
@@ -53,14 +36,14 @@ describe('redirect delivery', () => {
 	let link: string
 
 	beforeAll(async () => {
-		await putObject(stack.emulatorRoot, KEY, BYTES, 'application/octet-stream')
-		const share = await stack.createShare({
+		await putObject(e2e.stack.emulatorRoot, KEY, BYTES, 'application/octet-stream')
+		const share = await e2e.stack.createShare({
 			key: KEY,
 			id: 'e2e-redirect',
 			delivery: 'redirect',
 			filename: 'Q3 figures.csv',
 		})
-		link = stack.link('e2e-redirect')
+		link = e2e.stack.link('e2e-redirect')
 		expect(share.url).toBe(link)
 	})
 
@@ -69,7 +52,7 @@ describe('redirect delivery', () => {
 		expect(res.status).toBe(302)
 		expect(res.headers.get('cache-control')).toBe('private, no-store')
 		const location = new URL(res.headers.get('location') ?? '')
-		expect(location.origin).toBe(stack.emulatorUrl)
+		expect(location.origin).toBe(e2e.stack.emulatorUrl)
 		expect(location.pathname).toBe(`/${KEY}`)
 		expect(location.searchParams.get('response-content-disposition')).toBe(EXPECTED_DISPOSITION)
 		expect(location.searchParams.get('response-content-type')).toBe(EXPECTED_TYPE)
@@ -83,7 +66,7 @@ describe('redirect delivery', () => {
 		const res = await fetch(link)
 		expect(res.status).toBe(200)
 		expect(res.redirected).toBe(true)
-		expect(res.url.startsWith(`${stack.emulatorUrl}/`)).toBe(true)
+		expect(res.url.startsWith(`${e2e.stack.emulatorUrl}/`)).toBe(true)
 		expect(res.headers.get('content-disposition')).toBe(EXPECTED_DISPOSITION)
 		expect(res.headers.get('content-type')).toBe(EXPECTED_TYPE)
 		expect(res.headers.get('content-length')).toBe(String(BYTES.length))
@@ -91,8 +74,8 @@ describe('redirect delivery', () => {
 	})
 
 	it('curl -L follows it to exactly the stored bytes', async () => {
-		const out = join(work, 'redirect.bin')
-		const headerFile = join(work, 'redirect.headers')
+		const out = join(e2e.work, 'redirect.bin')
+		const headerFile = join(e2e.work, 'redirect.headers')
 		const run = await curl(['--location', '--dump-header', headerFile, '--output', out, link])
 		expect(run.stderr).toBe('')
 		expect(run.code).toBe(0)
@@ -110,9 +93,9 @@ describe('stream delivery with Range', () => {
 	let etag: string
 
 	beforeAll(async () => {
-		await stack.createShare({ key: 'big/blob.bin', id: 'e2e-big', delivery: 'stream' })
-		link = stack.link('e2e-big')
-		const stored = await readStoredObject(stack.emulatorRoot, 'big/blob.bin')
+		await e2e.stack.createShare({ key: 'big/blob.bin', id: 'e2e-big', delivery: 'stream' })
+		link = e2e.stack.link('e2e-big')
+		const stored = await readStoredObject(e2e.stack.emulatorRoot, 'big/blob.bin')
 		bytes = stored.bytes
 		etag = stored.meta.etag
 	})
@@ -127,7 +110,7 @@ describe('stream delivery with Range', () => {
 	})
 
 	it('lets `curl -C -` finish a partial download into a byte-identical file', async () => {
-		const file = join(work, 'resumed.bin')
+		const file = join(e2e.work, 'resumed.bin')
 		const have = Math.floor(bytes.length / 3) + 1
 		await writeFile(file, bytes.subarray(0, have))
 		const run = await curl([
@@ -152,13 +135,13 @@ describe('HEAD', () => {
 	let stored: Awaited<ReturnType<typeof readStoredObject>>
 
 	beforeAll(async () => {
-		stored = await readStoredObject(stack.emulatorRoot, 'big/blob.bin')
-		await stack.createShare({ key: 'big/blob.bin', id: 'e2e-head-stream', delivery: 'stream' })
-		await stack.createShare({ key: 'big/blob.bin', id: 'e2e-head-redirect', delivery: 'redirect' })
+		stored = await readStoredObject(e2e.stack.emulatorRoot, 'big/blob.bin')
+		await e2e.stack.createShare({ key: 'big/blob.bin', id: 'e2e-head-stream', delivery: 'stream' })
+		await e2e.stack.createShare({ key: 'big/blob.bin', id: 'e2e-head-redirect', delivery: 'redirect' })
 	})
 
 	it('stream mode, fetch: Content-Length and ETag of the object, no body', async () => {
-		const res = await fetch(stack.link('e2e-head-stream'), { method: 'HEAD' })
+		const res = await fetch(e2e.stack.link('e2e-head-stream'), { method: 'HEAD' })
 		expect(res.status).toBe(200)
 		expect(res.headers.get('content-length')).toBe(String(stored.meta.size))
 		expect(res.headers.get('etag')).toBe(stored.meta.etag)
@@ -167,7 +150,7 @@ describe('HEAD', () => {
 	})
 
 	it('redirect mode, fetch: a Location signed for HEAD (useless for GET), followed to the same headers', async () => {
-		const link = stack.link('e2e-head-redirect')
+		const link = e2e.stack.link('e2e-head-redirect')
 		const hop = await fetch(link, { method: 'HEAD', redirect: 'manual' })
 		expect(hop.status).toBe(302)
 		const location = hop.headers.get('location') ?? ''
@@ -189,7 +172,7 @@ describe('HEAD', () => {
 			'--head',
 			'--write-out',
 			'%{stderr}%{size_download}',
-			stack.link('e2e-head-stream'),
+			e2e.stack.link('e2e-head-stream'),
 		])
 		expect(run.code).toBe(0)
 		expect(run.stderr).toBe('0')
@@ -205,7 +188,7 @@ describe('HEAD', () => {
 			'--location',
 			'--write-out',
 			'%{stderr}%{size_download}',
-			stack.link('e2e-head-redirect'),
+			e2e.stack.link('e2e-head-redirect'),
 		])
 		expect(run.code).toBe(0)
 		expect(run.stderr).toBe('0')
@@ -218,8 +201,8 @@ describe('HEAD', () => {
 
 describe('conditional GET', () => {
 	it('stream mode: If-None-Match with the ETag of an earlier response answers 304 without a body', async () => {
-		await stack.createShare({ key: 'images/logo.png', id: 'e2e-logo', delivery: 'stream' })
-		const link = stack.link('e2e-logo')
+		await e2e.stack.createShare({ key: 'images/logo.png', id: 'e2e-logo', delivery: 'stream' })
+		const link = e2e.stack.link('e2e-logo')
 		const first = await fetch(link)
 		expect(first.status).toBe(200)
 		await bodyOf(first)
@@ -241,14 +224,14 @@ describe('unicode file names', () => {
 	let stored: Buffer
 
 	beforeAll(async () => {
-		stored = (await readStoredObject(stack.emulatorRoot, UNICODE_KEY)).bytes
-		await stack.createShare({
+		stored = (await readStoredObject(e2e.stack.emulatorRoot, UNICODE_KEY)).bytes
+		await e2e.stack.createShare({
 			key: UNICODE_KEY,
 			id: 'e2e-unicode',
 			delivery: 'stream',
 			filename: UNICODE_NAME,
 		})
-		await stack.createShare({
+		await e2e.stack.createShare({
 			key: UNICODE_KEY,
 			id: 'e2e-unicode-redirect',
 			delivery: 'redirect',
@@ -257,7 +240,7 @@ describe('unicode file names', () => {
 	})
 
 	it("stream mode: Content-Disposition's filename* decodes to the exact name, with an ASCII fallback", async () => {
-		const res = await fetch(stack.link('e2e-unicode'))
+		const res = await fetch(e2e.stack.link('e2e-unicode'))
 		expect(res.status).toBe(200)
 		const disposition = res.headers.get('content-disposition')
 		expect(filenameStar(disposition)).toBe(UNICODE_NAME)
@@ -266,14 +249,14 @@ describe('unicode file names', () => {
 	})
 
 	it('redirect mode: the emulator sends the signed Content-Disposition, whose filename* decodes to the name', async () => {
-		const res = await fetch(stack.link('e2e-unicode-redirect'))
+		const res = await fetch(e2e.stack.link('e2e-unicode-redirect'))
 		expect(res.status).toBe(200)
 		expect(filenameStar(res.headers.get('content-disposition'))).toBe(UNICODE_NAME)
 		expect(sha256(await bodyOf(res))).toBe(sha256(stored))
 	})
 
 	it('curl -OJ saves the file under a name the server gave, with the exact bytes', async () => {
-		const link = stack.link('e2e-unicode')
+		const link = e2e.stack.link('e2e-unicode')
 		const head = await fetch(link, { method: 'HEAD' })
 		const disposition = head.headers.get('content-disposition')
 		const dir = await tempDir('curl-oj')
@@ -297,7 +280,7 @@ describe('unicode file names', () => {
 
 describe('the demo shares seeded by startStack', () => {
 	it('all answer 200 with their object bytes when followed', async () => {
-		const ids = stack.shares.map((share) => share.id)
+		const ids = e2e.stack.shares.map((share) => share.id)
 		for (const id of [
 			'q3-report',
 			'q3-report-inline',
@@ -309,32 +292,32 @@ describe('the demo shares seeded by startStack', () => {
 		])
 			expect(ids).toContain(id)
 		const results: Record<string, { status: number; sameBytes: boolean }> = {}
-		for (const share of stack.shares) {
+		for (const share of e2e.stack.shares) {
 			const key = share.body.key
 			if (typeof key !== 'string') throw new Error(`demo share ${share.id} has no key`)
-			const { bytes } = await readStoredObject(stack.emulatorRoot, key)
-			const res = await fetch(stack.link(share.id))
+			const { bytes } = await readStoredObject(e2e.stack.emulatorRoot, key)
+			const res = await fetch(e2e.stack.link(share.id))
 			const body = await bodyOf(res)
 			results[share.id] = { status: res.status, sameBytes: sha256(body) === sha256(bytes) }
 		}
 		const expected = Object.fromEntries(
-			stack.shares.map((share) => [share.id, { status: 200, sameBytes: true }]),
+			e2e.stack.shares.map((share) => [share.id, { status: 200, sameBytes: true }]),
 		)
 		expect(results).toEqual(expected)
 	})
 
 	it('are all listed by the admin API with their keys intact (unicode, "+" and space included)', async () => {
-		const res = await fetch(`${stack.workerUrl}/api/shares?limit=1000`, {
-			headers: { authorization: `Bearer ${stack.adminToken}` },
+		const res = await fetch(`${e2e.stack.workerUrl}/api/shares?limit=1000`, {
+			headers: { authorization: `Bearer ${e2e.stack.adminToken}` },
 		})
 		expect(res.status).toBe(200)
 		const { shares } = (await res.json()) as { shares: { id: string; key?: string }[] }
 		const listed = new Map(shares.map((share) => [share.id, share.key]))
-		for (const share of stack.shares) expect(listed.get(share.id)).toBe(share.body.key)
+		for (const share of e2e.stack.shares) expect(listed.get(share.id)).toBe(share.body.key)
 	})
 
 	it('big-file is as large as startStack was asked (StackOptions.bigObjectBytes)', async () => {
-		const { meta } = await readStoredObject(stack.emulatorRoot, 'big/blob.bin')
+		const { meta } = await readStoredObject(e2e.stack.emulatorRoot, 'big/blob.bin')
 		expect(meta.size).toBe(BIG_OBJECT_BYTES)
 	})
 })

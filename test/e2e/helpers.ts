@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { XMLParser } from 'fast-xml-parser'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { type Stack, type StackOptions, startStack } from '../../scripts/stack.ts'
 import { pseudoRandomChunks } from '../emulator/samples.ts'
 import { type ObjectMeta, openObject } from '../emulator/store.ts'
@@ -303,3 +304,24 @@ export function parseHeaderBlocks(text: string): HeaderBlock[] {
 
 /** A fresh temp folder for curl to write into. */
 export const tempDir = (prefix: string) => mkdtemp(join(tmpdir(), `coslink-e2e-${prefix}-`))
+
+/**
+ * One stack and one scratch folder per test file: started before its tests, stopped (and
+ * checked for stray processes) after them, its output printed when a test fails.
+ */
+export function useE2eStack(name: string, options: Omit<StackOptions, 'stateDir' | 'log'> = {}) {
+	const context = {} as { stack: E2eStack; work: string }
+	beforeAll(async () => {
+		context.stack = await startE2eStack(options)
+		context.work = await tempDir(name)
+	})
+	afterAll(async () => {
+		if (context.work) await rm(context.work, { recursive: true, force: true })
+		await context.stack?.dispose()
+	})
+	afterEach(({ task }) => {
+		if (task.result?.state === 'fail')
+			console.error(`stack output (last lines):\n${context.stack.logs.slice(-60).join('\n')}`)
+	})
+	return context
+}

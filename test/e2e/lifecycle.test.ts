@@ -1,41 +1,23 @@
 // End to end, lifecycle and integrity: expiry, deletion, how strictly the emulator guards
 // the URLs the worker signs, and an object replaced between two ranges. The real stack
 // (emulator + `wrangler dev`), real clients (fetch, curl), one stack for the whole file.
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { putObject } from '../emulator/store.ts'
 import {
 	bodyOf,
 	cosError,
 	curl,
 	deterministicBytes,
-	type E2eStack,
 	sha256,
 	signedWindow,
 	sleepUntil,
-	startE2eStack,
 	tamperSignature,
-	tempDir,
+	useE2eStack,
 } from './helpers.ts'
 
-let stack: E2eStack
-let work: string
-
-beforeAll(async () => {
-	stack = await startE2eStack()
-	work = await tempDir('lifecycle')
-})
-
-afterAll(async () => {
-	if (work) await rm(work, { recursive: true, force: true })
-	await stack?.dispose()
-})
-
-afterEach(({ task }) => {
-	if (task.result?.state === 'fail')
-		console.error(`stack output (last lines):\n${stack.logs.slice(-60).join('\n')}`)
-})
+const e2e = useE2eStack('lifecycle')
 
 interface ErrorJson {
 	error: { code: string; message: string }
@@ -43,8 +25,8 @@ interface ErrorJson {
 
 describe('expiry', () => {
 	it('works until it expires, then answers 410 share_expired (JSON and HTML); its last signed URL dies with it', async () => {
-		const redirect = await stack.createShare({ key: 'docs/report.pdf', id: 'e2e-expiring', expiresIn: 3 })
-		const stream = await stack.createShare({
+		const redirect = await e2e.stack.createShare({ key: 'docs/report.pdf', id: 'e2e-expiring', expiresIn: 3 })
+		const stream = await e2e.stack.createShare({
 			key: 'docs/report.pdf',
 			id: 'e2e-expiring-stream',
 			delivery: 'stream',
@@ -88,16 +70,20 @@ describe('expiry', () => {
 
 describe('deletion', () => {
 	it.each(['redirect', 'stream'] as const)('a deleted %s share answers 404 afterwards', async (delivery) => {
-		const share = await stack.createShare({ key: 'docs/report.pdf', id: `e2e-deleted-${delivery}`, delivery })
+		const share = await e2e.stack.createShare({
+			key: 'docs/report.pdf',
+			id: `e2e-deleted-${delivery}`,
+			delivery,
+		})
 		const before = await fetch(share.url, { redirect: 'manual' })
 		expect(before.status).toBe(delivery === 'redirect' ? 302 : 200)
 		await bodyOf(before)
 
-		expect(await stack.deleteShare(share.id)).toBe(204)
+		expect(await e2e.stack.deleteShare(share.id)).toBe(204)
 		const after = await fetch(share.url, { headers: { accept: 'application/json' }, redirect: 'manual' })
 		expect(after.status).toBe(404)
 		expect(((await after.json()) as ErrorJson).error.code).toBe('share_not_found')
-		expect(await stack.deleteShare(share.id)).toBe(404)
+		expect(await e2e.stack.deleteShare(share.id)).toBe(404)
 	})
 })
 
@@ -105,10 +91,10 @@ describe('the emulator is strict about the URLs the worker signs', () => {
 	let location: string
 
 	beforeAll(async () => {
-		await stack.createShare({ key: 'docs/report.pdf', id: 'e2e-strict', delivery: 'redirect' })
-		const hop = await fetch(stack.link('e2e-strict'), { redirect: 'manual' })
+		await e2e.stack.createShare({ key: 'docs/report.pdf', id: 'e2e-strict', delivery: 'redirect' })
+		const hop = await fetch(e2e.stack.link('e2e-strict'), { redirect: 'manual' })
 		location = hop.headers.get('location') ?? ''
-		expect(location.startsWith(`${stack.emulatorUrl}/`)).toBe(true)
+		expect(location.startsWith(`${e2e.stack.emulatorUrl}/`)).toBe(true)
 	})
 
 	it('serves the Location as the worker signed it', async () => {
@@ -145,8 +131,13 @@ describe('the emulator is strict about the URLs the worker signs', () => {
 	})
 
 	it('refuses it once its signature window has passed (signTtl: 1): 403 AccessDenied "Request has expired"', async () => {
-		await stack.createShare({ key: 'docs/report.pdf', id: 'e2e-short-ttl', delivery: 'redirect', signTtl: 1 })
-		const hop = await fetch(stack.link('e2e-short-ttl'), { redirect: 'manual' })
+		await e2e.stack.createShare({
+			key: 'docs/report.pdf',
+			id: 'e2e-short-ttl',
+			delivery: 'redirect',
+			signTtl: 1,
+		})
+		const hop = await fetch(e2e.stack.link('e2e-short-ttl'), { redirect: 'manual' })
 		const short = hop.headers.get('location') ?? ''
 		const [, end] = signedWindow(short)
 		const fresh = await fetch(short)
@@ -173,9 +164,9 @@ describe('an object replaced between two ranges', () => {
 	/** A stream share of a fresh key holding OLD; returns its link and OLD's ETag. */
 	async function oldVersionShared(name: string): Promise<{ key: string; link: string; oldEtag: string }> {
 		const key = `e2e/replaced-${name}.bin`
-		const meta = await putObject(stack.emulatorRoot, key, OLD)
-		await stack.createShare({ key, id: `e2e-replaced-${name}`, delivery: 'stream' })
-		return { key, link: stack.link(`e2e-replaced-${name}`), oldEtag: meta.etag }
+		const meta = await putObject(e2e.stack.emulatorRoot, key, OLD)
+		await e2e.stack.createShare({ key, id: `e2e-replaced-${name}`, delivery: 'stream' })
+		return { key, link: e2e.stack.link(`e2e-replaced-${name}`), oldEtag: meta.etag }
 	}
 
 	it('If-Range with the old ETag gets 200 and the whole new object, never a 206 splice', async () => {
@@ -185,7 +176,7 @@ describe('an object replaced between two ranges', () => {
 		expect(head.headers.get('etag')).toBe(oldEtag)
 		expect((await bodyOf(head)).equals(OLD.subarray(0, 1000))).toBe(true)
 
-		const replaced = await putObject(stack.emulatorRoot, key, NEW)
+		const replaced = await putObject(e2e.stack.emulatorRoot, key, NEW)
 		expect(replaced.etag).not.toBe(oldEtag)
 
 		const rest = await fetch(link, { headers: { range: 'bytes=1000-', 'if-range': oldEtag } })
@@ -209,9 +200,9 @@ describe('an object replaced between two ranges', () => {
 		// and the file ends up old-prefix + new-suffix with curl reporting success. The
 		// worker's protection is If-Range (the test above, and the one below with curl).
 		const { key, link } = await oldVersionShared('plain-curl')
-		const file = join(work, 'plain-curl.bin')
+		const file = join(e2e.work, 'plain-curl.bin')
 		await writeFile(file, OLD.subarray(0, HAVE))
-		await putObject(stack.emulatorRoot, key, NEW)
+		await putObject(e2e.stack.emulatorRoot, key, NEW)
 
 		const run = await curl(['--continue-at', '-', '--output', file, '--write-out', '%{http_code}', link])
 		expect(run.code).toBe(0)
@@ -223,10 +214,10 @@ describe('an object replaced between two ranges', () => {
 
 	it('`curl -C -` with the old ETag as If-Range never splices: the new object comes whole and curl refuses it', async () => {
 		const { key, link, oldEtag } = await oldVersionShared('curl-if-range')
-		const file = join(work, 'curl-if-range.bin')
+		const file = join(e2e.work, 'curl-if-range.bin')
 		const partial = OLD.subarray(0, HAVE)
 		await writeFile(file, partial)
-		await putObject(stack.emulatorRoot, key, NEW)
+		await putObject(e2e.stack.emulatorRoot, key, NEW)
 
 		const run = await curl([
 			'--continue-at',
