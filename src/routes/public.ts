@@ -23,7 +23,7 @@ const REDIRECT_HEADERS = { ...SECURITY_HEADERS, 'Cache-Control': NO_STORE }
 const PASSED_STATUSES = new Set([200, 206, 304, 412, 416])
 const MAX_ERROR_BODY = 8192
 
-async function loadShare(c: Context<AppEnv>): Promise<ShareRecord> {
+async function loadShare(c: Context<AppEnv>, now: number): Promise<ShareRecord> {
 	const id = c.req.param('id') ?? ''
 	if (!isShareId(id)) throw notFound()
 	let record: ShareRecord | null
@@ -35,7 +35,7 @@ async function loadShare(c: Context<AppEnv>): Promise<ShareRecord> {
 	}
 	// A share that is not valid yet does not exist yet, as far as a visitor can tell.
 	if (!record) throw notFound()
-	const state = shareState(record, Date.now())
+	const state = shareState(record, now)
 	if (state === 'scheduled') throw notFound()
 	if (state === 'expired') throw new AppError(410, 'share_expired', 'This link has expired.')
 	return record
@@ -52,7 +52,15 @@ function presentation(record: ShareRecord, originType?: string | null) {
 	return { filename, ...servedAs(declared, record.disposition ?? 'attachment') }
 }
 
-function signingInput(config: Config, record: ShareRecord, method: 'GET' | 'HEAD'): PresignInput {
+/** One request's view of a share; `now` is read once so every rule and signature agree. */
+interface Serving {
+	config: Config
+	record: ShareRecord
+	method: 'GET' | 'HEAD'
+	now: number
+}
+
+function signingInput({ config, record, method, now }: Serving): PresignInput {
 	return {
 		credentials: config.credentials,
 		target: config.target,
@@ -60,6 +68,7 @@ function signingInput(config: Config, record: ShareRecord, method: 'GET' | 'HEAD
 		key: record.key,
 		ttl: record.signTtl ?? config.signTtl,
 		notAfter: expiresAtSeconds(record),
+		now,
 	}
 }
 
@@ -77,13 +86,14 @@ async function signing<T>(work: () => Promise<T>): Promise<T> {
 	}
 }
 
-async function redirectTo(config: Config, record: ShareRecord, method: 'GET' | 'HEAD') {
+async function redirectTo(serving: Serving) {
+	const { record } = serving
 	const { filename, contentType, disposition } = presentation(record)
 	// Both overrides are always signed: COS honours unsigned response-* parameters too, so
 	// leaving one out would let anyone holding the URL choose it.
 	const { url } = await signing(() =>
 		presignObjectUrl({
-			...signingInput(config, record, method),
+			...signingInput(serving),
 			filename,
 			disposition,
 			response: { contentType },
@@ -127,8 +137,9 @@ async function originFailure(c: Context<AppEnv>, upstream: Response): Promise<ne
 	throw new AppError(502, 'origin_error', 'The storage service did not deliver the file. Please try again.')
 }
 
-async function stream(c: Context<AppEnv>, config: Config, record: ShareRecord, method: 'GET' | 'HEAD') {
-	const signed = await signing(() => signObjectRequest(signingInput(config, record, method)))
+async function stream(c: Context<AppEnv>, serving: Serving) {
+	const { config, record, method } = serving
+	const signed = await signing(() => signObjectRequest(signingInput(serving)))
 	let upstream: Response
 	try {
 		upstream = await requestObject({
@@ -168,10 +179,12 @@ async function stream(c: Context<AppEnv>, config: Config, record: ShareRecord, m
 
 async function serve(c: Context<AppEnv>) {
 	const config = readConfig(c.env)
-	const record = await loadShare(c)
+	const now = Date.now()
+	const record = await loadShare(c, now)
 	const method = c.req.method === 'HEAD' ? 'HEAD' : 'GET'
 	const delivery = record.delivery ?? config.defaultDelivery
-	return delivery === 'stream' ? stream(c, config, record, method) : redirectTo(config, record, method)
+	const serving = { config, record, method, now } as const
+	return delivery === 'stream' ? stream(c, serving) : redirectTo(serving)
 }
 
 publicRoutes.get('/:id', serve)

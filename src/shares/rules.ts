@@ -8,7 +8,10 @@ export const EXPIRED_RETENTION_SECONDS = 30 * 86400
 const KV_MIN_EXPIRATION_SECONDS = 60
 
 export function shareState(record: Pick<ShareRecord, 'notBefore' | 'expiresAt'>, nowMs: number): ShareState {
-	if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= nowMs) return 'expired'
+	// Whole seconds, as signatures count them: in its last fraction of a second a share
+	// could not be given any signature that ends by its expiry, so it is over already.
+	const expiresAt = expiresAtSeconds(record)
+	if (expiresAt !== undefined && expiresAt <= Math.floor(nowMs / 1000)) return 'expired'
 	if (record.notBefore !== undefined && Date.parse(record.notBefore) > nowMs) return 'scheduled'
 	return 'active'
 }
