@@ -37,7 +37,7 @@ export default defineConfig({
 				test: {
 					name: 'node',
 					environment: 'node',
-					include: ['test/node/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+					include: ['test/node/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],
 					testTimeout: 60_000,
 					hookTimeout: 120_000,
 				},
