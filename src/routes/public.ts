@@ -37,7 +37,8 @@ async function loadShare(c: Context<AppEnv>, now: number): Promise<ShareRecord> 
 	if (!record) throw notFound()
 	const state = shareState(record, now)
 	if (state === 'scheduled') throw notFound()
-	if (state === 'expired') throw new AppError(410, 'share_expired', 'This link has expired.')
+	if (state === 'expired')
+		throw new AppError(410, 'share_expired', 'Its time is up. Ask whoever shared it for a new link.')
 	return record
 }
 

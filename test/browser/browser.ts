@@ -1,0 +1,237 @@
+// Shared by the browser suites: one headless Chromium (Debian's, never a download) per test
+// file, a fresh context and page per test, and everything the page said or tried to do
+// (console messages, dialogs, uncaught errors, downloads) recorded for the test to assert.
+import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+	type Browser,
+	type BrowserContext,
+	chromium,
+	type Download,
+	type Page,
+	type Response,
+} from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-component-update',
+	'--disable-sync',
+]
+
+/** Screenshots go to the OS temp folder (the repository's ignore file is not this suite's). */
+export const SCREENSHOT_DIR = join(tmpdir(), 'coslink-browser-screenshots')
+
+/** What one page did while a test drove it. */
+export interface PageEvents {
+	/** "type: text" of every console message. */
+	console: string[]
+	/** "type: message" of every alert/confirm/prompt/beforeunload; each is dismissed at once. */
+	dialogs: string[]
+	/** Uncaught exceptions in the page. */
+	pageErrors: string[]
+	/** Every download the page started. */
+	downloads: Download[]
+	/** Every response the page received, in order (redirect hops included). */
+	responses: Response[]
+}
+
+export interface BrowserSession {
+	browser: Browser
+	context: BrowserContext
+	page: Page
+	events: PageEvents
+}
+
+// ---------------------------------------------------------------------------------------
+// Processes: Chromium's own children leave the launch environment behind but stay in the
+// browser's session; its crashpad handlers start sessions of their own but keep the
+// environment. A marker variable plus the marked processes' sessions finds them all.
+
+const MARKER_VARIABLE = 'COSLINK_BROWSER_TEST'
+
+interface ProcessInfo {
+	pid: number
+	sid: number
+	marked: boolean
+	cmd: string
+}
+
+async function listProcesses(marker: string): Promise<ProcessInfo[]> {
+	if (!existsSync('/proc/self/stat')) return []
+	const needle = `${MARKER_VARIABLE}=${marker}`
+	const out: ProcessInfo[] = []
+	for (const name of await readdir('/proc')) {
+		if (!/^\d+$/.test(name)) continue
+		try {
+			const stat = await readFile(`/proc/${name}/stat`, 'utf8')
+			// "pid (comm) state ppid pgrp session …": comm may hold spaces and parentheses.
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+			if (fields[0] === 'Z') continue
+			const environ = await readFile(`/proc/${name}/environ`, 'latin1').catch(() => '')
+			const cmd = (await readFile(`/proc/${name}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim()
+			out.push({
+				pid: Number(name),
+				sid: Number(fields[3]),
+				marked: environ.split('\0').includes(needle),
+				cmd,
+			})
+		} catch {
+			// exited while we looked
+		}
+	}
+	return out
+}
+
+/** The browser's processes: the marked ones and everything in their sessions. */
+async function browserProcesses(marker: string): Promise<ProcessInfo[]> {
+	const all = await listProcesses(marker)
+	const sessions = new Set(all.filter((proc) => proc.marked && proc.sid !== process.pid).map((p) => p.sid))
+	return all.filter((proc) => proc.marked || (sessions.has(proc.sid) && proc.pid !== process.pid))
+}
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
+
+async function waitForExit(marker: string, timeoutMs: number): Promise<ProcessInfo[]> {
+	const deadline = Date.now() + timeoutMs
+	for (;;) {
+		const alive = await browserProcesses(marker)
+		if (alive.length === 0 || Date.now() > deadline) return alive
+		await sleep(100)
+	}
+}
+
+// ---------------------------------------------------------------------------------------
+// The hooks
+
+/**
+ * One Chromium per test file, launched before its tests and closed (and checked for stray
+ * processes) after them; a fresh context and page per test. A dialog or an uncaught page
+ * error fails the test that caused it, whatever the test itself asserted.
+ */
+export function useBrowser(): BrowserSession {
+	const marker = randomUUID()
+	const session = {} as BrowserSession
+
+	beforeAll(async () => {
+		session.browser = await chromium.launch({
+			executablePath: CHROMIUM_PATH,
+			args: CHROMIUM_ARGS,
+			env: { ...process.env, [MARKER_VARIABLE]: marker },
+			timeout: 30_000,
+		})
+	})
+
+	afterAll(async () => {
+		await session.browser?.close()
+		const leftovers = await waitForExit(marker, 10_000)
+		if (leftovers.length > 0) {
+			// Ours by construction: marked at launch, or in the session of a marked process.
+			for (const { pid } of leftovers) {
+				try {
+					process.kill(pid, 'SIGKILL')
+				} catch {
+					// already gone
+				}
+			}
+			throw new Error(
+				`Chromium left processes running: ${leftovers.map((p) => `${p.pid} ${p.cmd.slice(0, 120)}`).join('; ')}`,
+			)
+		}
+	})
+
+	beforeEach(async () => {
+		session.context = await session.browser.newContext({ acceptDownloads: true, locale: 'en-US' })
+		session.page = await session.context.newPage()
+		const events: PageEvents = { console: [], dialogs: [], pageErrors: [], downloads: [], responses: [] }
+		session.events = events
+		session.page.on('console', (message) => events.console.push(`${message.type()}: ${message.text()}`))
+		session.page.on('dialog', (dialog) => {
+			events.dialogs.push(`${dialog.type()}: ${dialog.message()}`)
+			void dialog.dismiss().catch(() => undefined)
+		})
+		session.page.on('pageerror', (error) => events.pageErrors.push(error.message))
+		session.page.on('download', (download) => events.downloads.push(download))
+		session.page.on('response', (response) => events.responses.push(response))
+	})
+
+	afterEach(async ({ task }) => {
+		const events = session.events
+		try {
+			if (task.result?.state === 'fail')
+				console.error(
+					[
+						`page url: ${session.page?.url()}`,
+						`responses: ${events.responses.map((r) => `${r.status()} ${r.url()}`).join(', ')}`,
+						`console: ${events.console.join(' | ')}`,
+					].join('\n'),
+				)
+			if (events.dialogs.length > 0)
+				throw new Error(`the page opened a dialog (a script ran): ${events.dialogs.join('; ')}`)
+			if (events.pageErrors.length > 0) throw new Error(`the page threw: ${events.pageErrors.join('; ')}`)
+		} finally {
+			await session.context?.close()
+		}
+	})
+
+	return session
+}
+
+// ---------------------------------------------------------------------------------------
+// Navigation
+
+/** How a navigation ended: a rendered document, or a download (with goto's error, if any). */
+export type Outcome =
+	| { kind: 'rendered'; response: Response | null }
+	| { kind: 'download'; download: Download; gotoError: string | undefined }
+
+/**
+ * Navigates and reports whether the browser rendered the answer or saved it. Chromium
+ * either aborts the navigation (net::ERR_ABORTED, or Playwright's "Download is starting")
+ * or, depending on timing, lets goto settle; both are handled. A document that renders is
+ * reported at once instead of waiting for a download that will never come.
+ */
+export async function navigate(page: Page, url: string, timeoutMs = 15_000): Promise<Outcome> {
+	const download = page.waitForEvent('download', { timeout: timeoutMs })
+	const navigation = page.goto(url, { timeout: timeoutMs }).then(
+		(response) => ({ response, error: undefined }),
+		(error: unknown) => ({ response: null, error: error instanceof Error ? error.message : String(error) }),
+	)
+	const first = await Promise.race([
+		download.then((value) => ({ download: value })),
+		navigation.then((value) => ({ navigation: value })),
+	])
+	if ('download' in first) {
+		const settled = await navigation
+		return { kind: 'download', download: first.download, gotoError: settled.error }
+	}
+	if (first.navigation.error === undefined) {
+		download.catch(() => undefined)
+		return { kind: 'rendered', response: first.navigation.response }
+	}
+	// goto failed: a download is the only acceptable reason.
+	const gotoError = first.navigation.error
+	const started = await download.catch((error: unknown) => {
+		throw new Error(`navigating to ${url} failed (${gotoError}) and no download started`, { cause: error })
+	})
+	return { kind: 'download', download: started, gotoError }
+}
+
+/** A full-page screenshot under SCREENSHOT_DIR; returns (and prints) its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+	await mkdir(SCREENSHOT_DIR, { recursive: true })
+	const path = join(SCREENSHOT_DIR, `${name}.png`)
+	await page.screenshot({ path, fullPage: true })
+	console.log(`screenshot: ${path}`)
+	return path
+}
