@@ -171,42 +171,8 @@ function authToQuery(authorization: string): string {
 		.join('&')
 }
 
-const MEMO_LIMIT = 512
-let memoSecond = -1
-const memo = new Map<string, Promise<PresignedUrl>>()
-
-/** Every input that changes the URL, flattened: one JSON.stringify of primitives is cheap. */
-function memoKeyOf(input: PresignInput): string {
-	const { credentials: cred, target, response } = input
-	return JSON.stringify([
-		cred.secretId,
-		cred.secretKey,
-		cred.securityToken,
-		cred.expiresAt,
-		target.bucket,
-		target.region,
-		target.endpoint,
-		target.accelerate,
-		input.method,
-		input.key,
-		input.ttl,
-		input.notAfter,
-		input.skew,
-		input.filename,
-		input.disposition,
-		response?.contentType,
-		response?.contentDisposition,
-		response?.cacheControl,
-		response?.contentLanguage,
-		response?.contentEncoding,
-		response?.expires,
-		input.trafficLimit,
-		input.headers && Object.entries(input.headers),
-		input.query && Object.entries(input.query),
-	])
-}
-
-async function presignUncached(input: PresignInput): Promise<PresignedUrl> {
+/** A pre-signed object URL. */
+export async function presignObjectUrl(input: PresignInput): Promise<PresignedUrl> {
 	const prepared = prepare(input)
 	const auth = authToQuery(await sign(input, prepared))
 	const token = input.credentials.securityToken
@@ -216,33 +182,6 @@ async function presignUncached(input: PresignInput): Promise<PresignedUrl> {
 		(token ? `&x-cos-security-token=${cosEncode(token)}` : '') +
 		(extra ? `&${extra}` : '')
 	return { url, startsAt: prepared.startsAt, expiresAt: prepared.expiresAt }
-}
-
-/**
- * A pre-signed object URL. The same inputs in the same second sign to the same URL, so
- * the result is memoized for the rest of that second: no client can tell the difference.
- */
-export function presignObjectUrl(input: PresignInput): Promise<PresignedUrl> {
-	const second = Math.floor((input.now ?? Date.now()) / 1000)
-	if (second !== memoSecond) {
-		memo.clear()
-		memoSecond = second
-	}
-	const memoKey = memoKeyOf(input)
-	let result = memo.get(memoKey)
-	if (!result) {
-		if (memo.size >= MEMO_LIMIT) memo.clear()
-		result = presignUncached({ ...input, now: second * 1000 })
-		memo.set(memoKey, result)
-		result.catch(() => memo.delete(memoKey))
-	}
-	return result
-}
-
-/** Clears the per-second URL memo (cold-path benchmarks and tests). */
-export function clearPresignMemo(): void {
-	memo.clear()
-	memoSecond = -1
 }
 
 /**

@@ -87,20 +87,36 @@ async function signing<T>(work: () => Promise<T>): Promise<T> {
 	}
 }
 
+interface SignedRedirect {
+	second: number
+	config: Config
+	url: string
+}
+
+// The record object lives as long as its isolate-cache entry, so this memo dies with it:
+// a changed share is a new object. Within one second the same share, method and config
+// always sign to the same URL, which makes this the cheapest possible hot path.
+const signedRedirects = new WeakMap<ShareRecord, Partial<Record<'GET' | 'HEAD', SignedRedirect>>>()
+
+function redirectResponse(url: string): Response {
+	return new Response(null, { status: 302, headers: { ...REDIRECT_HEADERS, Location: url } })
+}
+
 async function redirectTo(serving: Serving) {
-	const { record } = serving
+	const { record, method, config } = serving
+	const second = Math.floor(serving.now / 1000)
+	let memo = signedRedirects.get(record)
+	const hit = memo?.[method]
+	if (hit && hit.second === second && hit.config === config) return redirectResponse(hit.url)
 	const { filename, contentType, disposition } = presentation(record)
 	// Both overrides are always signed: COS honours unsigned response-* parameters too, so
 	// leaving one out would let anyone holding the URL choose it.
 	const { url } = await signing(() =>
-		presignObjectUrl({
-			...signingInput(serving),
-			filename,
-			disposition,
-			response: { contentType },
-		}),
+		presignObjectUrl({ ...signingInput(serving), filename, disposition, response: { contentType } }),
 	)
-	return new Response(null, { status: 302, headers: { ...REDIRECT_HEADERS, Location: url } })
+	if (!memo) signedRedirects.set(record, (memo = {}))
+	memo[method] = { second, config, url }
+	return redirectResponse(url)
 }
 
 async function cosErrorCode(response: Response): Promise<string | undefined> {

@@ -2,19 +2,17 @@
 // run both inside workerd (through sign.worker.ts) and in Node (sign.ts imports the same
 // bundle), so the two runtimes execute byte-for-byte the same code.
 
-import { clearPresignMemo, type PresignInput, presignObjectUrl } from '../../src/cos/presign.ts'
+import { type PresignInput, presignObjectUrl } from '../../src/cos/presign.ts'
 import { clearSigningCaches } from '../../src/cos/sign.ts'
 import { contentDisposition } from '../../src/http/content-disposition.ts'
 
 /**
- * warm: cached CryptoKeys and SignKey, a new key each call so the per-second memo never hits
- *       (the real per-request cost);
- * memo: the same inputs every call, answered by the per-second memo;
+ * warm: cached CryptoKeys and SignKey, a new key each call (the real per-request cost);
  * cold: every cache cleared before each signature (a fresh isolate's first request).
  */
-export type SignVariant = 'warm' | 'memo' | 'cold'
+export type SignVariant = 'warm' | 'cold'
 
-export const SIGN_VARIANTS: readonly SignVariant[] = ['warm', 'memo', 'cold']
+export const SIGN_VARIANTS: readonly SignVariant[] = ['warm', 'cold']
 
 export function isSignVariant(value: unknown): value is SignVariant {
 	return SIGN_VARIANTS.includes(value as SignVariant)
@@ -59,12 +57,9 @@ let next = 1
 export async function signBatch(variant: SignVariant, n: number): Promise<string> {
 	let url = ''
 	for (let done = 0; done < n; done++) {
-		if (variant === 'cold') {
-			clearSigningCaches()
-			clearPresignMemo()
-		}
+		if (variant === 'cold') clearSigningCaches()
 		// A fresh input object per call, as a route builds one per request.
-		url = (await presignObjectUrl(input(variant === 'memo' ? 0 : next++))).url
+		url = (await presignObjectUrl(input(next++))).url
 	}
 	return url
 }

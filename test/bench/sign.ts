@@ -26,8 +26,7 @@ export interface SignBenchOptions {
 type Core = typeof SignBatch
 
 const VARIANT_LABELS: Record<SignBatch.SignVariant, string> = {
-	warm: 'presignObjectUrl, warm (memo defeated)',
-	memo: 'presignObjectUrl, memo hit',
+	warm: 'presignObjectUrl, warm caches',
 	cold: 'presignObjectUrl, cold (caches cleared)',
 }
 const SDK_LABEL = 'Tencent SDK getObjectUrl'

@@ -1,4 +1,4 @@
-// Worker entry of the sign benchmark: GET /?variant=warm|memo|cold&n=N signs N URLs in a
+// Worker entry of the sign benchmark: GET /?variant=warm|cold&n=N signs N URLs in a
 // loop and answers { elapsedMs, sample }. elapsedMs is the worker's own clock around the
 // loop; sign.ts checks that the clock advances and otherwise times the request itself.
 import { isSignVariant, signBatch } from './sign-batch.ts'
@@ -16,7 +16,7 @@ export default {
 		const variant = params.get('variant')
 		const n = Number(params.get('n'))
 		if (!isSignVariant(variant) || !Number.isSafeInteger(n) || n < 0)
-			return new Response('expected ?variant=warm|memo|cold&n=<count>', { status: 400 })
+			return new Response('expected ?variant=warm|cold&n=<count>', { status: 400 })
 		const start = performance.now()
 		const sample = await signBatch(variant, n)
 		const reply: SignBatchReply = { elapsedMs: performance.now() - start, sample }

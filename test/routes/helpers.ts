@@ -1,6 +1,5 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, vi } from 'vitest'
-import { clearPresignMemo } from '../../src/cos/presign.ts'
 import app from '../../src/index.ts'
 import { clearShareCache } from '../../src/shares/store.ts'
 
@@ -46,7 +45,6 @@ export async function createShare(body: Record<string, unknown>, testEnv: object
 export function resetBetweenTests(): void {
 	beforeEach(() => {
 		clearShareCache(env.SHARES)
-		clearPresignMemo()
 	})
 	afterEach(() => {
 		vi.restoreAllMocks()

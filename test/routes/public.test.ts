@@ -216,3 +216,37 @@ describe('security headers', () => {
 		expect(res.headers.get('x-frame-options')).toBe('DENY')
 	})
 })
+
+describe('the per-second redirect memo', () => {
+	it('hands out one URL per share and method within a second, and a fresh one in the next', async () => {
+		await createShare({ key: 'x.bin', id: 'memo-1' })
+		const second = Math.floor(Date.now() / 1000) + 10
+		const clock = vi.spyOn(Date, 'now').mockReturnValue(second * 1000 + 100)
+		const location = async (init: RequestInit = {}) => (await get('/memo-1', init)).headers.get('location')
+		const first = await location()
+		clock.mockReturnValue(second * 1000 + 900)
+		expect(await location()).toBe(first)
+		const head = await location({ method: 'HEAD' })
+		expect(head).not.toBe(first)
+		clock.mockReturnValue((second + 1) * 1000)
+		const next = await location()
+		expect(next).not.toBe(first)
+		expect(queryParams(next ?? '').get('q-sign-time')).toBe(`${second + 1 - 60};${second + 1 + 300}`)
+	})
+
+	it('never reuses a URL after the share changes', async () => {
+		await createShare({ key: 'x.bin', id: 'memo-2' })
+		const before = queryParams((await get('/memo-2')).headers.get('location') ?? '')
+		await request('https://share.example.com/api/shares/memo-2', {
+			method: 'PATCH',
+			headers: {
+				authorization: 'Bearer test-admin-token-0123456789abcdef',
+				'content-type': 'application/json',
+			},
+			body: JSON.stringify({ filename: 'renamed.bin' }),
+		})
+		const after = queryParams((await get('/memo-2')).headers.get('location') ?? '')
+		expect(before.get('response-content-disposition')).toContain('x.bin')
+		expect(after.get('response-content-disposition')).toContain('renamed.bin')
+	})
+})
