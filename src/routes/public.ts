@@ -114,7 +114,10 @@ async function redirectTo(serving: Serving) {
 	const { url } = await signing(() =>
 		presignObjectUrl({ ...signingInput(serving), filename, disposition, response: { contentType } }),
 	)
-	if (!memo) signedRedirects.set(record, (memo = {}))
+	if (!memo) {
+		memo = {}
+		signedRedirects.set(record, memo)
+	}
 	memo[method] = { second, config, url }
 	return redirectResponse(url)
 }
