@@ -2,8 +2,7 @@
 // file, a fresh context and page per test, and everything the page said or tried to do
 // (console messages, dialogs, uncaught errors, downloads) recorded for the test to assert.
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -15,6 +14,7 @@ import {
 	type Response,
 } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { listProcesses, type ProcessInfo } from '../node/processes.ts'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -60,44 +60,13 @@ export interface BrowserSession {
 
 const MARKER_VARIABLE = 'COSLINK_BROWSER_TEST'
 
-interface ProcessInfo {
-	pid: number
-	sid: number
-	marked: boolean
-	cmd: string
-}
-
-async function listProcesses(marker: string): Promise<ProcessInfo[]> {
-	if (!existsSync('/proc/self/stat')) return []
-	const needle = `${MARKER_VARIABLE}=${marker}`
-	const out: ProcessInfo[] = []
-	for (const name of await readdir('/proc')) {
-		if (!/^\d+$/.test(name)) continue
-		try {
-			const stat = await readFile(`/proc/${name}/stat`, 'utf8')
-			// "pid (comm) state ppid pgrp session …": comm may hold spaces and parentheses.
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-			if (fields[0] === 'Z') continue
-			const environ = await readFile(`/proc/${name}/environ`, 'latin1').catch(() => '')
-			const cmd = (await readFile(`/proc/${name}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim()
-			out.push({
-				pid: Number(name),
-				sid: Number(fields[3]),
-				marked: environ.split('\0').includes(needle),
-				cmd,
-			})
-		} catch {
-			// exited while we looked
-		}
-	}
-	return out
-}
-
 /** The browser's processes: the marked ones and everything in their sessions. */
 async function browserProcesses(marker: string): Promise<ProcessInfo[]> {
-	const all = await listProcesses(marker)
-	const sessions = new Set(all.filter((proc) => proc.marked && proc.sid !== process.pid).map((p) => p.sid))
-	return all.filter((proc) => proc.marked || (sessions.has(proc.sid) && proc.pid !== process.pid))
+	const needle = `${MARKER_VARIABLE}=${marker}`
+	const all = await listProcesses({ environ: true })
+	const marked = (proc: ProcessInfo) => proc.environ.split('\0').includes(needle)
+	const sessions = new Set(all.filter((proc) => marked(proc) && proc.sid !== process.pid).map((p) => p.sid))
+	return all.filter((proc) => marked(proc) || (sessions.has(proc.sid) && proc.pid !== process.pid))
 }
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))

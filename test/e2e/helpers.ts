@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { XMLParser } from 'fast-xml-parser'
@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest'
 import { type Stack, type StackOptions, startStack } from '../../scripts/stack.ts'
 import { pseudoRandomChunks } from '../emulator/samples.ts'
 import { type ObjectMeta, openObject } from '../emulator/store.ts'
+import { listProcesses, type ProcessInfo } from '../node/processes.ts'
 
 // ---------------------------------------------------------------------------------------
 // The stack
@@ -114,31 +115,6 @@ export async function startE2eStack(options: Omit<StackOptions, 'stateDir' | 'lo
 
 // ---------------------------------------------------------------------------------------
 // Processes (Linux /proc; elsewhere the check is skipped)
-
-interface ProcessInfo {
-	pid: number
-	pgid: number
-	cmd: string
-}
-
-async function listProcesses(): Promise<ProcessInfo[]> {
-	if (!existsSync('/proc/self/stat')) return []
-	const out: ProcessInfo[] = []
-	for (const name of await readdir('/proc')) {
-		if (!/^\d+$/.test(name)) continue
-		try {
-			const stat = await readFile(`/proc/${name}/stat`, 'utf8')
-			// "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses.
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-			if (fields[0] === 'Z') continue // a zombie is already dead
-			const cmd = (await readFile(`/proc/${name}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim()
-			out.push({ pid: Number(name), pgid: Number(fields[2]), cmd })
-		} catch {
-			// exited while we looked
-		}
-	}
-	return out
-}
 
 async function processGroupsMentioning(text: string): Promise<Set<number>> {
 	const processes = await listProcesses()
