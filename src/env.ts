@@ -53,6 +53,21 @@ function secret(env: Record<string, unknown>, name: string): string {
 	return value
 }
 
+/** A whole-number setting within [min, max], or its default when unset. */
+function wholeNumber(
+	env: Record<string, unknown>,
+	name: string,
+	fallback: number,
+	max: number,
+	unit: string,
+) {
+	const raw = text(env, name) || String(fallback)
+	const value = Number(raw)
+	if (!/^\d+$/.test(raw) || value < 1 || value > max)
+		throw new ConfigError(name, `must be whole ${unit} from 1 to ${max}`)
+	return value
+}
+
 /** ISO 8601 or Unix seconds → Unix seconds. */
 export function parseKeyExpiry(value: string): number | undefined {
 	if (/^\d{9,11}$/.test(value)) return Number(value)
@@ -87,10 +102,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
 			throw new ConfigError(setting, error instanceof Error ? `is invalid (${error.message})` : 'is invalid')
 		}
 	}
-	const ttlText = text(env, 'SIGN_TTL') || '300'
-	const signTtl = Number(ttlText)
-	if (!/^\d+$/.test(ttlText) || signTtl < 1 || signTtl > MAX_SIGN_TTL)
-		throw new ConfigError('SIGN_TTL', `must be whole seconds from 1 to ${MAX_SIGN_TTL}`)
+	const signTtl = wholeNumber(env, 'SIGN_TTL', 300, MAX_SIGN_TTL, 'seconds')
 	const delivery = text(env, 'DEFAULT_DELIVERY') || 'redirect'
 	if (delivery !== 'redirect' && delivery !== 'stream')
 		throw new ConfigError('DEFAULT_DELIVERY', 'must be "redirect" or "stream"')
@@ -107,10 +119,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
 			throw new ConfigError('PUBLIC_BASE_URL', 'must be an origin such as https://share.example.com')
 		publicBaseUrl = url.origin
 	}
-	const timeoutText = text(env, 'ORIGIN_TIMEOUT_MS') || '20000'
-	const originTimeoutMs = Number(timeoutText)
-	if (!/^\d+$/.test(timeoutText) || originTimeoutMs < 1 || originTimeoutMs > 120_000)
-		throw new ConfigError('ORIGIN_TIMEOUT_MS', 'must be milliseconds from 1 to 120000')
+	const originTimeoutMs = wholeNumber(env, 'ORIGIN_TIMEOUT_MS', 20_000, 120_000, 'milliseconds')
 	return {
 		originTimeoutMs,
 		credentials: { secretId, secretKey, securityToken, expiresAt },

@@ -13,7 +13,6 @@ export type ErrorCode =
 	| 'unsupported_media_type'
 	| 'not_found'
 	| 'object_not_found'
-	| 'method_not_allowed'
 	| 'misconfigured'
 	| 'credentials_expired'
 	| 'origin_error'

@@ -18,8 +18,8 @@ export function shareState(record: Pick<ShareRecord, 'notBefore' | 'expiresAt'>,
 
 /** The KV `expiration` (Unix seconds) for a record, or undefined to keep it forever. */
 export function kvExpiration(record: Pick<ShareRecord, 'expiresAt'>, nowMs: number): number | undefined {
-	if (record.expiresAt === undefined) return undefined
-	const expiresAt = Math.floor(Date.parse(record.expiresAt) / 1000)
+	const expiresAt = expiresAtSeconds(record)
+	if (expiresAt === undefined) return undefined
 	return Math.max(expiresAt + EXPIRED_RETENTION_SECONDS, Math.ceil(nowMs / 1000) + KV_MIN_EXPIRATION_SECONDS)
 }
 
