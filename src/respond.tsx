@@ -1,5 +1,6 @@
 // The one error renderer: JSON for API clients, a small page for browsers.
 import type { Context } from 'hono'
+import { CredentialsExpiredError } from './cos/errors.ts'
 import type { AppEnv } from './env.ts'
 import { AppError } from './errors.ts'
 import { PAGE_CSP, SECURITY_HEADERS } from './http/headers.ts'
@@ -52,7 +53,17 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response | P
 	)
 }
 
-export function onError(error: Error, c: Context<AppEnv>): Response | Promise<Response> {
+/** Typed errors from layers that know nothing of HTTP, as the errors a client sees. */
+function asAppError(error: Error): AppError | undefined {
+	if (error instanceof AppError) return error
+	// Any route that signs can meet an expired temporary key; none needs to catch it itself.
+	if (error instanceof CredentialsExpiredError)
+		return new AppError(503, error.code, 'The storage credentials have expired. Please try again later.')
+	return undefined
+}
+
+export function onError(caught: Error, c: Context<AppEnv>): Response | Promise<Response> {
+	const error = asAppError(caught) ?? caught
 	if (error instanceof AppError) {
 		if (error.status >= 500)
 			log('error', 'request_failed', {

@@ -1,6 +1,5 @@
 // Public share links: GET|HEAD /:id and /:id/download. Every request signs afresh.
 import { type Context, Hono } from 'hono'
-import { CredentialsExpiredError } from '../cos/errors.ts'
 import { type PresignInput, presignObjectUrl, signObjectRequest } from '../cos/presign.ts'
 import { type AppEnv, type Config, readConfig } from '../env.ts'
 import { AppError, notFound } from '../errors.ts'
@@ -73,20 +72,6 @@ function signingInput({ config, record, method, now }: Serving): PresignInput {
 	}
 }
 
-async function signing<T>(work: () => Promise<T>): Promise<T> {
-	try {
-		return await work()
-	} catch (error) {
-		if (error instanceof CredentialsExpiredError)
-			throw new AppError(
-				503,
-				'credentials_expired',
-				'The storage credentials have expired. Please try again later.',
-			)
-		throw error
-	}
-}
-
 interface SignedRedirect {
 	second: number
 	config: Config
@@ -111,9 +96,12 @@ async function redirectTo(serving: Serving) {
 	const { filename, contentType, disposition } = presentation(record)
 	// Both overrides are always signed: COS honours unsigned response-* parameters too, so
 	// leaving one out would let anyone holding the URL choose it.
-	const { url } = await signing(() =>
-		presignObjectUrl({ ...signingInput(serving), filename, disposition, response: { contentType } }),
-	)
+	const { url } = await presignObjectUrl({
+		...signingInput(serving),
+		filename,
+		disposition,
+		response: { contentType },
+	})
 	if (!memo) {
 		memo = {}
 		signedRedirects.set(record, memo)
@@ -159,7 +147,7 @@ async function originFailure(c: Context<AppEnv>, upstream: Response): Promise<ne
 
 async function stream(c: Context<AppEnv>, serving: Serving) {
 	const { config, record, method } = serving
-	const signed = await signing(() => signObjectRequest(signingInput(serving)))
+	const signed = await signObjectRequest(signingInput(serving))
 	let upstream: Response
 	try {
 		upstream = await requestObject({
