@@ -21,12 +21,22 @@ const noControls = (max: number) =>
 		.refine((value) => !/\p{Cc}/u.test(value), 'must not contain control characters')
 
 const isoDate = z.iso.datetime({ offset: true })
+/** The years a stored date may name: KV expirations start at the Unix epoch, and `toISOString` writes years past 9999 in a form the record schema refuses. */
+export const MIN_DATE_MS = Date.UTC(1970, 0, 1)
+export const MAX_DATE_MS = Date.UTC(10000, 0, 1) - 1
+/** An input date: any ISO 8601 zone, but only instants a record can hold once normalized to UTC. */
+const inputDate = isoDate.refine((value) => {
+	const ms = Date.parse(value)
+	return ms >= MIN_DATE_MS && ms <= MAX_DATE_MS
+}, 'must fall between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z')
+// Visible ASCII only: a media type ends up in a response header, where anything else is
+// mangled or refused by the runtime.
 const mediaType = z
 	.string()
 	.max(200)
 	.regex(
-		/^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=("[^"\p{Cc}]*"|[\w!#$&^.+-]+))*$/u,
-		'must be a media type such as application/pdf',
+		/^[\w!#$&^.+-]+\/[\w!#$&^.+-]+([ \t]*;[ \t]*[\w!#$&^.+-]+=("[\x20\x21\x23-\x5b\x5d-\x7e]*"|[\w!#$&^.+-]+))*$/,
+		'must be a media type such as application/pdf (visible ASCII only)',
 	)
 
 export const shareFields = {
@@ -38,7 +48,11 @@ export const shareFields = {
 	expiresAt: isoDate,
 	signTtl: z.int().min(1).max(MAX_SIGN_TTL),
 	note: z.string().max(1000),
+	page: z.boolean(),
 }
+
+/** The longest `expiresIn`: ten years. */
+export const MAX_EXPIRES_IN = 10 * 365 * 86400
 
 export const shareRecordSchema = z.object({
 	v: z.literal(1),
@@ -53,6 +67,8 @@ export const shareRecordSchema = z.object({
 	expiresAt: shareFields.expiresAt.optional(),
 	signTtl: shareFields.signTtl.optional(),
 	note: shareFields.note.optional(),
+	/** Show a download page to browsers (issue 8); absent means false. */
+	page: shareFields.page.optional(),
 	createdAt: isoDate,
 	updatedAt: isoDate,
 	revision: z.int().min(1),
@@ -71,18 +87,15 @@ export const createShareSchema = z
 		id: slug.optional(),
 		type: z.literal('file').optional(),
 		delivery: shareFields.delivery.optional(),
-		expiresAt: shareFields.expiresAt.optional(),
-		expiresIn: z
-			.int()
-			.min(1)
-			.max(10 * 365 * 86400)
-			.optional(),
-		notBefore: shareFields.notBefore.optional(),
+		expiresAt: inputDate.optional(),
+		expiresIn: z.int().min(1).max(MAX_EXPIRES_IN).optional(),
+		notBefore: inputDate.optional(),
 		filename: shareFields.filename.optional(),
 		contentType: shareFields.contentType.optional(),
 		disposition: shareFields.disposition.optional(),
 		signTtl: shareFields.signTtl.optional(),
 		note: shareFields.note.optional(),
+		page: shareFields.page.optional(),
 	})
 	.refine((body) => body.expiresAt === undefined || body.expiresIn === undefined, {
 		message: 'give expiresAt or expiresIn, not both',
@@ -96,18 +109,15 @@ export const patchShareSchema = z
 	.strictObject({
 		key: objectKey.optional(),
 		delivery: shareFields.delivery.nullable().optional(),
-		expiresAt: shareFields.expiresAt.nullable().optional(),
-		expiresIn: z
-			.int()
-			.min(1)
-			.max(10 * 365 * 86400)
-			.optional(),
-		notBefore: shareFields.notBefore.nullable().optional(),
+		expiresAt: inputDate.nullable().optional(),
+		expiresIn: z.int().min(1).max(MAX_EXPIRES_IN).optional(),
+		notBefore: inputDate.nullable().optional(),
 		filename: shareFields.filename.nullable().optional(),
 		contentType: shareFields.contentType.nullable().optional(),
 		disposition: shareFields.disposition.nullable().optional(),
 		signTtl: shareFields.signTtl.nullable().optional(),
 		note: shareFields.note.nullable().optional(),
+		page: shareFields.page.nullable().optional(),
 	})
 	.refine((body) => body.expiresAt === undefined || body.expiresIn === undefined, {
 		message: 'give expiresAt or expiresIn, not both',

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { EXPIRED_RETENTION_SECONDS, kvExpiration, shareState } from '../../src/shares/rules.ts'
+import {
+	EXPIRED_RETENTION_SECONDS,
+	KV_MAX_EXPIRATION_SECONDS,
+	kvExpiration,
+	shareState,
+} from '../../src/shares/rules.ts'
 
 const at = (seconds: number) => new Date(seconds * 1000).toISOString()
 const T = 1_800_000_000
@@ -36,5 +41,19 @@ describe('kvExpiration', () => {
 
 	it('keeps a share without expiry forever', () => {
 		expect(kvExpiration({}, T * 1000)).toBeUndefined()
+	})
+})
+
+describe('kvExpiration past 32 bits', () => {
+	it('is omitted when expiry plus retention passes 2^31 - 1 seconds', () => {
+		const expiresAt = new Date(
+			(KV_MAX_EXPIRATION_SECONDS - EXPIRED_RETENTION_SECONDS + 1) * 1000,
+		).toISOString()
+		expect(kvExpiration({ expiresAt }, T * 1000)).toBeUndefined()
+	})
+
+	it('is kept when expiry plus retention is exactly 2^31 - 1 seconds', () => {
+		const expiresAt = new Date((KV_MAX_EXPIRATION_SECONDS - EXPIRED_RETENTION_SECONDS) * 1000).toISOString()
+		expect(kvExpiration({ expiresAt }, T * 1000)).toBe(KV_MAX_EXPIRATION_SECONDS)
 	})
 })
