@@ -9,6 +9,7 @@ export type ErrorCode =
 	| 'share_not_found'
 	| 'share_expired'
 	| 'share_exists'
+	| 'precondition_failed'
 	| 'body_too_large'
 	| 'unsupported_media_type'
 	| 'not_found'

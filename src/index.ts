@@ -21,3 +21,4 @@ app.notFound((c) => errorResponse(c, new AppError(404, 'not_found', 'There is no
 app.onError(onError)
 
 export default app
+export { ShareState } from './shares/state.ts'

@@ -7,6 +7,14 @@ import { PAGE_CSP, SECURITY_HEADERS } from './http/headers.ts'
 import { log, redact } from './log.ts'
 import { ErrorPage } from './pages/error.tsx'
 import { requestId } from './request-id.ts'
+import {
+	InvalidShareError,
+	PreconditionFailedError,
+	ShareExistsError,
+	ShareNotFoundError,
+	UneditableRecordError,
+} from './shares/errors.ts'
+import { InvalidRecordError } from './shares/store.ts'
 
 const TITLES: Record<number, string> = {
 	400: 'Bad request',
@@ -16,6 +24,7 @@ const TITLES: Record<number, string> = {
 	405: 'Not allowed',
 	409: 'Already exists',
 	410: 'This link has expired',
+	412: 'Changed meanwhile',
 	413: 'Too large',
 	415: 'Unsupported type',
 	500: 'Something is wrong on our side',
@@ -59,6 +68,15 @@ function asAppError(error: Error): AppError | undefined {
 	// Any route that signs can meet an expired temporary key; none needs to catch it itself.
 	if (error instanceof CredentialsExpiredError)
 		return new AppError(503, error.code, 'The storage credentials have expired. Please try again later.')
+	if (error instanceof ShareNotFoundError) return new AppError(404, 'share_not_found', error.message)
+	if (error instanceof ShareExistsError) return new AppError(409, 'share_exists', error.message)
+	if (error instanceof PreconditionFailedError) return new AppError(412, 'precondition_failed', error.message)
+	if (error instanceof InvalidShareError)
+		return new AppError(400, 'invalid_body', error.message, { field: error.field })
+	// An edit of a record this code cannot read: the request is fine, the stored state is not.
+	if (error instanceof UneditableRecordError) return new AppError(409, 'invalid_record', error.message)
+	if (error instanceof InvalidRecordError)
+		return new AppError(500, 'invalid_record', 'This share is stored in a form this version cannot read.')
 	return undefined
 }
 

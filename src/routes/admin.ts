@@ -5,22 +5,24 @@ import { timingSafeEqual } from 'hono/utils/buffer'
 import type { z } from 'zod'
 import { type AppEnv, readConfig } from '../env.ts'
 import { AppError, notFound } from '../errors.ts'
+import { NO_STORE } from '../http/headers.ts'
+import { buildRecord } from '../shares/edit.ts'
 import { isShareId, randomId } from '../shares/id.ts'
 import { shareState } from '../shares/rules.ts'
-import {
-	type CreateShareInput,
-	createShareSchema,
-	type PatchShareInput,
-	patchShareSchema,
-	type ShareRecord,
-	shareRecordSchema,
-} from '../shares/schema.ts'
-import { deleteShare, getShareUncached, listShares, putShare } from '../shares/store.ts'
+import { createShareSchema, patchShareSchema, type ShareRecord } from '../shares/schema.ts'
+import type { IfMatch } from '../shares/state.ts'
+import { createShare, deleteShare, listShares, readShare, updateShare } from '../shares/store.ts'
 import { secure } from './secure.ts'
 
 export const admin = new Hono<AppEnv>()
 
 admin.use(secure)
+
+// Admin answers are private and change with every write: no cache may keep one.
+admin.use(async (c, next) => {
+	await next()
+	if (c.res.ok) c.res.headers.set('Cache-Control', NO_STORE)
+})
 
 const MAX_BODY_BYTES = 16 * 1024
 const DEFAULT_PAGE = 100
@@ -82,59 +84,44 @@ function view(c: Context<AppEnv>, record: ShareRecord) {
 		...fields,
 		url: shareUrl(c, record.id),
 		delivery: record.delivery ?? c.get('config').defaultDelivery,
+		page: record.page ?? false,
 		status: shareState(record, Date.now()),
 	}
 }
 
-function resolveExpiry(input: { expiresAt?: string | null; expiresIn?: number }, nowMs: number) {
-	if (input.expiresIn !== undefined) return new Date(nowMs + input.expiresIn * 1000).toISOString()
-	return input.expiresAt === undefined ? undefined : input.expiresAt
+/** A record answer, with its revision as a strong entity tag for `If-Match`. */
+function recordResponse(c: Context<AppEnv>, record: ShareRecord, status: 200 | 201 = 200) {
+	c.header('ETag', `"${record.revision}"`)
+	return c.json(view(c, record), status)
 }
 
-function checkWindow(record: ShareRecord): void {
-	if (record.notBefore && record.expiresAt && Date.parse(record.notBefore) >= Date.parse(record.expiresAt))
-		throw new AppError(400, 'invalid_body', 'notBefore: must be before expiresAt', { field: 'notBefore' })
-}
-
-function normalizeDate(value: string | undefined): string | undefined {
-	return value === undefined ? undefined : new Date(value).toISOString()
-}
-
-function buildRecord(input: CreateShareInput, id: string, nowMs: number): ShareRecord {
-	const now = new Date(nowMs).toISOString()
-	const record = shareRecordSchema.parse({
-		v: 1,
-		id,
-		type: 'file',
-		key: input.key,
-		delivery: input.delivery,
-		filename: input.filename,
-		contentType: input.contentType,
-		disposition: input.disposition,
-		notBefore: normalizeDate(input.notBefore),
-		expiresAt: normalizeDate(resolveExpiry(input, nowMs) ?? undefined),
-		signTtl: input.signTtl,
-		note: input.note,
-		createdAt: now,
-		updatedAt: now,
-		revision: 1,
+/**
+ * `If-Match` as the share's Durable Object checks it: `*`, or the revisions listed as
+ * strong entity tags. A weak or malformed tag can match no revision, so it fails with 412.
+ */
+function ifMatch(c: Context<AppEnv>): IfMatch {
+	const header = c.req.header('if-match')?.trim()
+	if (header === undefined) return undefined
+	if (header === '*') return '*'
+	return header.split(',').flatMap((tag) => {
+		const revision = /^"([1-9][0-9]{0,15})"$/.exec(tag.trim())?.[1]
+		return revision === undefined ? [] : [Number(revision)]
 	})
-	checkWindow(record)
-	return record
+}
+
+function shareId(c: Context<AppEnv>): string {
+	const id = c.req.param('id') ?? ''
+	if (!isShareId(id)) throw notFound(`There is no share "${id}".`)
+	return id
 }
 
 admin.post('/', async (c) => {
 	const input = await readBody(c, createShareSchema)
 	const now = Date.now()
-	const id = input.id ?? randomId()
-	// KV has no compare-and-set; two creates racing for one slug within a second can both
-	// win. Random IDs cannot collide in practice (77 bits).
-	if (await getShareUncached(c.env.SHARES, id))
-		throw new AppError(409, 'share_exists', `A share with the id "${id}" already exists.`)
-	const record = buildRecord(input, id, now)
-	await putShare(c.env.SHARES, record, now)
-	c.header('Location', `/api/shares/${encodeURIComponent(id)}`)
-	return c.json(view(c, record), 201)
+	// Random IDs cannot collide in practice (77 bits); a taken slug is a 409 from the object.
+	const record = await createShare(c.env, buildRecord(input, input.id ?? randomId(), now), now)
+	c.header('Location', `/api/shares/${encodeURIComponent(record.id)}`)
+	return recordResponse(c, record, 201)
 })
 
 admin.get('/', async (c) => {
@@ -156,42 +143,27 @@ admin.get('/', async (c) => {
 	})
 })
 
-async function existing(c: Context<AppEnv>, id: string): Promise<ShareRecord> {
-	const record = isShareId(id) ? await getShareUncached(c.env.SHARES, id) : null
-	if (!record) throw notFound(`There is no share "${id}".`)
-	return record
-}
-
-admin.get('/:id', async (c) => c.json(view(c, await existing(c, c.req.param('id')))))
-
-function applyPatch(record: ShareRecord, patch: PatchShareInput, nowMs: number): ShareRecord {
-	const next: Record<string, unknown> = { ...record }
-	for (const [field, value] of Object.entries(patch)) {
-		if (field === 'expiresIn') continue
-		next[field] = value === null ? undefined : value
-	}
-	const expiresAt = resolveExpiry(patch, nowMs)
-	if (expiresAt !== undefined || patch.expiresAt === null) next.expiresAt = expiresAt ?? undefined
-	next.expiresAt = normalizeDate(next.expiresAt as string | undefined)
-	next.notBefore = normalizeDate(next.notBefore as string | undefined)
-	next.revision = record.revision + 1
-	next.updatedAt = new Date(nowMs).toISOString()
-	const updated = shareRecordSchema.parse(next)
-	checkWindow(updated)
-	return updated
-}
+admin.get('/:id', async (c) => {
+	const id = shareId(c)
+	const stored = await readShare(c.env, id)
+	if (!stored) throw notFound(`There is no share "${id}".`)
+	if (stored.kind === 'record') return recordResponse(c, stored.record)
+	// Shown as stored, so the operator can see what to fix, or delete it.
+	return c.json({
+		id,
+		invalid: true,
+		error: { code: 'invalid_record', message: stored.message },
+		raw: stored.raw,
+	})
+})
 
 admin.patch('/:id', async (c) => {
-	const record = await existing(c, c.req.param('id'))
+	const id = shareId(c)
 	const patch = await readBody(c, patchShareSchema)
-	const now = Date.now()
-	const updated = applyPatch(record, patch, now)
-	await putShare(c.env.SHARES, updated, now)
-	return c.json(view(c, updated))
+	return recordResponse(c, await updateShare(c.env, id, patch, ifMatch(c)))
 })
 
 admin.delete('/:id', async (c) => {
-	const record = await existing(c, c.req.param('id'))
-	await deleteShare(c.env.SHARES, record.id)
+	await deleteShare(c.env, shareId(c), ifMatch(c))
 	return c.body(null, 204)
 })

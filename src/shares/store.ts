@@ -1,14 +1,21 @@
-// Share records in Workers KV under `share:<id>`, behind a short in-isolate cache.
+// One interface over both homes of a share record: the public hot path reads the KV
+// replica through a short in-isolate cache; admin reads and writes go to the share's
+// Durable Object (src/shares/state.ts), which writes through to KV. Routes never care which.
 // KV is eventually consistent (about 60 s across locations); the in-isolate cache adds at
 // most RECORD_CACHE_TTL_MS to how long a revoked link can still answer somewhere.
+import {
+	InvalidShareError,
+	PreconditionFailedError,
+	ShareExistsError,
+	ShareNotFoundError,
+	UneditableRecordError,
+} from './errors.ts'
+import { KEY_PREFIX, listReplicas, type ShareList } from './replica.ts'
+import { type PatchShareInput, type ShareRecord, shareRecordSchema } from './schema.ts'
+import type { IfMatch, StoredShare, WriteOutcome } from './state.ts'
 
-import { kvExpiration } from './rules.ts'
-import { type ShareRecord, shareRecordSchema } from './schema.ts'
-
-export const KEY_PREFIX = 'share:'
 export const RECORD_CACHE_TTL_MS = 10_000
-const RECORD_CACHE_LIMIT = 1000
-const METADATA_LIMIT = 1024
+export const RECORD_CACHE_LIMIT = 1000
 
 export class InvalidRecordError extends Error {
 	override readonly name = 'InvalidRecordError'
@@ -19,28 +26,24 @@ export class InvalidRecordError extends Error {
 	}
 }
 
-/** What KV list returns per key, so listing never needs one read per share. */
-export interface ShareSummary {
-	type: ShareRecord['type']
-	key?: string
-	expiresAt?: string
-	notBefore?: string
-	createdAt: string
-	note?: string
-}
-
 interface CacheEntry {
 	record: ShareRecord | null
 	at: number
 }
 
-// Keyed by the KV binding, so two environments (or test files) never share entries.
-const caches = new WeakMap<KVNamespace, Map<string, CacheEntry>>()
+interface IsolateCache {
+	entries: Map<string, CacheEntry>
+	/** Counts this isolate's writes: a read that began before one must not cache what it saw. */
+	writes: number
+}
 
-function cacheFor(kv: KVNamespace): Map<string, CacheEntry> {
+// Keyed by the KV binding, so two environments (or test files) never share entries.
+const caches = new WeakMap<KVNamespace, IsolateCache>()
+
+function cacheFor(kv: KVNamespace): IsolateCache {
 	let cache = caches.get(kv)
 	if (!cache) {
-		cache = new Map()
+		cache = { entries: new Map(), writes: 0 }
 		caches.set(kv, cache)
 	}
 	return cache
@@ -48,7 +51,16 @@ function cacheFor(kv: KVNamespace): Map<string, CacheEntry> {
 
 /** Forget every cached record (tests; an admin write forgets its own record already). */
 export function clearShareCache(kv: KVNamespace): void {
-	caches.get(kv)?.clear()
+	const cache = cacheFor(kv)
+	cache.entries.clear()
+	cache.writes++
+}
+
+/** This isolate changed a share: forget it, and let no read already in flight cache it again. */
+function forget(kv: KVNamespace, id: string): void {
+	const cache = cacheFor(kv)
+	cache.entries.delete(id)
+	cache.writes++
 }
 
 function parseRecord(id: string, raw: unknown): ShareRecord {
@@ -57,64 +69,86 @@ function parseRecord(id: string, raw: unknown): ShareRecord {
 	return result.data
 }
 
-/** Reads a share, through the in-isolate cache. */
+/** Reads a share for the public path: the KV replica, through the in-isolate cache. */
 export async function getShare(kv: KVNamespace, id: string, nowMs = Date.now()): Promise<ShareRecord | null> {
 	const cache = cacheFor(kv)
-	const hit = cache.get(id)
+	const hit = cache.entries.get(id)
 	if (hit && nowMs - hit.at < RECORD_CACHE_TTL_MS) return hit.record
-	const record = await getShareUncached(kv, id)
-	if (cache.size >= RECORD_CACHE_LIMIT) cache.delete(cache.keys().next().value ?? '')
-	cache.set(id, { record, at: nowMs })
+	const writes = cache.writes
+	const raw = await kv.get<unknown>(KEY_PREFIX + id, 'json')
+	const record = raw === null ? null : parseRecord(id, raw)
+	if (cache.writes !== writes) return record
+	cache.entries.delete(id)
+	if (cache.entries.size >= RECORD_CACHE_LIMIT) cache.entries.delete(cache.entries.keys().next().value ?? '')
+	cache.entries.set(id, { record, at: nowMs })
 	return record
 }
 
-/** Reads a share straight from KV (the admin API must see its own writes). */
-export async function getShareUncached(kv: KVNamespace, id: string): Promise<ShareRecord | null> {
-	const raw = await kv.get<unknown>(KEY_PREFIX + id, 'json')
-	return raw === null ? null : parseRecord(id, raw)
+/** What the admin API needs: the KV replica and the Durable Objects that write it. */
+export type ShareEnv = Pick<Cloudflare.Env, 'SHARES' | 'SHARE_STATE'>
+
+function stateOf(env: ShareEnv, id: string) {
+	return env.SHARE_STATE.get(env.SHARE_STATE.idFromName(id))
 }
 
-function summary(record: ShareRecord): ShareSummary {
-	const full: ShareSummary = {
-		type: record.type,
-		key: record.key,
-		expiresAt: record.expiresAt,
-		notBefore: record.notBefore,
-		createdAt: record.createdAt,
-		note: record.note,
+function settle(env: ShareEnv, id: string, outcome: WriteOutcome): ShareRecord | null {
+	if (outcome.ok) {
+		forget(env.SHARES, id)
+		return outcome.record
 	}
-	if (JSON.stringify(full).length <= METADATA_LIMIT) return full
-	// KV metadata is capped at 1024 bytes: keep what always fits.
-	const { key: _key, note: _note, ...small } = full
-	return small
-}
-
-export async function putShare(kv: KVNamespace, record: ShareRecord, nowMs = Date.now()): Promise<void> {
-	const expiration = kvExpiration(record, nowMs)
-	await kv.put(KEY_PREFIX + record.id, JSON.stringify(shareRecordSchema.parse(record)), {
-		metadata: summary(record),
-		...(expiration === undefined ? {} : { expiration }),
-	})
-	caches.get(kv)?.delete(record.id)
-}
-
-export async function deleteShare(kv: KVNamespace, id: string): Promise<void> {
-	await kv.delete(KEY_PREFIX + id)
-	caches.get(kv)?.delete(id)
-}
-
-export interface ShareList {
-	shares: (ShareSummary & { id: string })[]
-	cursor: string | undefined
-}
-
-export async function listShares(kv: KVNamespace, limit: number, cursor?: string): Promise<ShareList> {
-	const page = await kv.list<ShareSummary>({ prefix: KEY_PREFIX, limit, ...(cursor ? { cursor } : {}) })
-	return {
-		shares: page.keys.map(({ name, metadata }) => ({
-			id: name.slice(KEY_PREFIX.length),
-			...(metadata ?? { type: 'file' as const, createdAt: '' }),
-		})),
-		cursor: page.list_complete ? undefined : page.cursor,
+	switch (outcome.reason) {
+		case 'exists':
+			throw new ShareExistsError(id)
+		case 'not_found':
+			throw new ShareNotFoundError(id)
+		case 'precondition_failed':
+			throw new PreconditionFailedError(id)
+		case 'uneditable':
+			throw new UneditableRecordError(id)
+		case 'invalid':
+			throw new InvalidShareError(outcome.field, outcome.problem)
 	}
+}
+
+/** The authoritative record, or what is stored when this code cannot read it; null when none. */
+export function readShare(env: ShareEnv, id: string, nowMs = Date.now()): Promise<StoredShare | null> {
+	return stateOf(env, id).read(id, nowMs)
+}
+
+/** Creates a share; exactly one of any number of concurrent creates of an id succeeds. */
+export async function createShare(
+	env: ShareEnv,
+	record: ShareRecord,
+	nowMs = Date.now(),
+): Promise<ShareRecord> {
+	const created = settle(env, record.id, await stateOf(env, record.id).create(record.id, record, nowMs))
+	if (!created) throw new Error('a create returned no record')
+	return created
+}
+
+export async function updateShare(
+	env: ShareEnv,
+	id: string,
+	patch: PatchShareInput,
+	ifMatch: IfMatch,
+	nowMs = Date.now(),
+): Promise<ShareRecord> {
+	const updated = settle(env, id, await stateOf(env, id).patch(id, patch, ifMatch, nowMs))
+	if (!updated) throw new Error('a patch returned no record')
+	return updated
+}
+
+/** Deletes any stored share, readable or not; a later PATCH of the id finds nothing. */
+export async function deleteShare(
+	env: ShareEnv,
+	id: string,
+	ifMatch: IfMatch,
+	nowMs = Date.now(),
+): Promise<void> {
+	settle(env, id, await stateOf(env, id).remove(id, ifMatch, nowMs))
+}
+
+/** Lists shares from the KV replica (eventually consistent; it never asks every object). */
+export function listShares(kv: KVNamespace, limit: number, cursor?: string): Promise<ShareList> {
+	return listReplicas(kv, limit, cursor)
 }

@@ -1,15 +1,20 @@
 import { env, exports } from 'cloudflare:workers'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isShareId, RANDOM_ID_LENGTH, randomId } from '../../src/shares/id.ts'
+import { KEY_PREFIX, METADATA_LIMIT_BYTES, putReplica, summary } from '../../src/shares/replica.ts'
 import type { ShareRecord } from '../../src/shares/schema.ts'
 import {
 	clearShareCache,
+	createShare,
+	deleteShare,
 	getShare,
 	InvalidRecordError,
-	KEY_PREFIX,
-	putShare,
+	RECORD_CACHE_LIMIT,
 	RECORD_CACHE_TTL_MS,
+	updateShare,
 } from '../../src/shares/store.ts'
+
+const putShare = (kv: KVNamespace, share: ShareRecord) => putReplica(kv, share, Date.now())
 
 const record = (id: string, extra: Partial<ShareRecord> = {}): ShareRecord => ({
 	v: 1,
@@ -23,6 +28,9 @@ const record = (id: string, extra: Partial<ShareRecord> = {}): ShareRecord => ({
 })
 
 beforeEach(() => clearShareCache(env.SHARES))
+afterEach(() => {
+	vi.restoreAllMocks()
+})
 
 describe('the in-isolate record cache', () => {
 	it('serves a repeat read from memory within its TTL', async () => {
@@ -45,10 +53,71 @@ describe('the in-isolate record cache', () => {
 	})
 
 	it('forgets a record as soon as this isolate writes it', async () => {
-		await putShare(env.SHARES, record('cached-3', { note: 'one' }))
+		await createShare(env, record('cached-3', { note: 'one' }))
 		expect((await getShare(env.SHARES, 'cached-3'))?.note).toBe('one')
-		await putShare(env.SHARES, record('cached-3', { note: 'two', revision: 2 }))
+		await updateShare(env, 'cached-3', { note: 'two' }, undefined)
 		expect((await getShare(env.SHARES, 'cached-3'))?.note).toBe('two')
+	})
+
+	it(`holds at most RECORD_CACHE_LIMIT (${RECORD_CACHE_LIMIT}) records, dropping the oldest`, async () => {
+		// Every id is absent: a miss is cached like a hit, without any KV I/O.
+		const spy = vi
+			.spyOn(env.SHARES, 'get')
+			.mockImplementation((async () => null) as unknown as KVNamespace['get'])
+		const now = Date.now()
+		for (let n = 0; n <= RECORD_CACHE_LIMIT; n++) await getShare(env.SHARES, `many-${n}`, now)
+		expect(spy).toHaveBeenCalledTimes(RECORD_CACHE_LIMIT + 1)
+		await getShare(env.SHARES, `many-${RECORD_CACHE_LIMIT}`, now)
+		expect(spy).toHaveBeenCalledTimes(RECORD_CACHE_LIMIT + 1)
+		await getShare(env.SHARES, 'many-0', now)
+		expect(spy).toHaveBeenCalledTimes(RECORD_CACHE_LIMIT + 2)
+	})
+
+	it('does not cache a read that began before this isolate deleted the share', async () => {
+		await createShare(env, record('raced-1'))
+		const kvGet = env.SHARES.get.bind(env.SHARES)
+		let release: () => void = () => undefined
+		const gate = new Promise<void>((resolve) => {
+			release = resolve
+		})
+		// The first read fetches the record, then stalls until the delete has happened.
+		vi.spyOn(env.SHARES, 'get').mockImplementationOnce(async (...args: Parameters<KVNamespace['get']>) => {
+			const value = await (kvGet as (...a: unknown[]) => Promise<unknown>)(...args)
+			await gate
+			return value as never
+		})
+		const stale = getShare(env.SHARES, 'raced-1')
+		await deleteShare(env, 'raced-1', undefined)
+		release()
+		expect(await stale).not.toBeNull()
+		expect(await getShare(env.SHARES, 'raced-1')).toBeNull()
+	})
+})
+
+describe('KV list metadata', () => {
+	const long = '中文备注'.repeat(250)
+
+	it('is measured in UTF-8 bytes, dropping the note when it does not fit', () => {
+		const meta = summary(record('meta-1', { note: long }))
+		expect(meta.note).toBeUndefined()
+		expect(meta.key).toBe('docs/a.pdf')
+		expect(new TextEncoder().encode(JSON.stringify(meta)).byteLength).toBeLessThanOrEqual(
+			METADATA_LIMIT_BYTES,
+		)
+	})
+
+	it('fits a long Chinese key with dates and a note into the byte limit', () => {
+		const key = `报告/${'季度报告'.repeat(69)}.pdf`
+		const dates = { notBefore: '2026-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.000Z' }
+		const meta = summary(record('meta-2', { key, note: '季度'.repeat(40), ...dates }))
+		expect(meta).toMatchObject({ type: 'file', ...dates })
+		expect(new TextEncoder().encode(JSON.stringify(meta)).byteLength).toBeLessThanOrEqual(
+			METADATA_LIMIT_BYTES,
+		)
+	})
+
+	it('keeps every field when they fit', () => {
+		expect(summary(record('meta-3', { note: '短' }))).toMatchObject({ key: 'docs/a.pdf', note: '短' })
 	})
 })
 

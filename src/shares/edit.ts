@@ -1,0 +1,85 @@
+// Record editing: a create body becomes a record, a PATCH body changes one. Pure functions
+// of their inputs and a clock, so the Durable Object can run them inside one synchronous step.
+import type { z } from 'zod'
+import { InvalidShareError } from './errors.ts'
+import {
+	type CreateShareInput,
+	MAX_DATE_MS,
+	type PatchShareInput,
+	type ShareRecord,
+	shareRecordSchema,
+} from './schema.ts'
+
+type ExpiryInput = { expiresAt?: string | null; expiresIn?: number }
+
+/** The expiry an input asks for: undefined leaves it alone, null clears it. */
+function resolveExpiry(input: ExpiryInput, nowMs: number): string | null | undefined {
+	if (input.expiresIn === undefined) return input.expiresAt
+	const ms = nowMs + input.expiresIn * 1000
+	// Only a clock far in the future gets here; say so rather than store what cannot be read.
+	if (ms > MAX_DATE_MS) throw new InvalidShareError('expiresIn', 'ends after 9999-12-31T23:59:59Z')
+	return new Date(ms).toISOString()
+}
+
+function normalizeDate(value: string | undefined): string | undefined {
+	return value === undefined ? undefined : new Date(value).toISOString()
+}
+
+function checkWindow(record: ShareRecord): void {
+	if (record.notBefore && record.expiresAt && Date.parse(record.notBefore) >= Date.parse(record.expiresAt))
+		throw new InvalidShareError('notBefore', 'must be before expiresAt')
+}
+
+/** Parses a finished record; input schemas are checked already, so a failure names the field anyway. */
+function finish(candidate: Record<string, unknown>): ShareRecord {
+	const result = shareRecordSchema.safeParse(candidate)
+	if (!result.success) throw invalid(result.error)
+	checkWindow(result.data)
+	return result.data
+}
+
+function invalid(error: z.ZodError): InvalidShareError {
+	const issue = error.issues[0]
+	return new InvalidShareError(issue?.path.join('.') || 'body', issue?.message ?? 'is invalid')
+}
+
+/** A new record at revision 1; the share's Durable Object sets the revision it really gets. */
+export function buildRecord(input: CreateShareInput, id: string, nowMs: number): ShareRecord {
+	const now = new Date(nowMs).toISOString()
+	return finish({
+		v: 1,
+		id,
+		type: 'file',
+		key: input.key,
+		delivery: input.delivery,
+		filename: input.filename,
+		contentType: input.contentType,
+		disposition: input.disposition,
+		notBefore: normalizeDate(input.notBefore),
+		expiresAt: normalizeDate(resolveExpiry(input, nowMs) ?? undefined),
+		signTtl: input.signTtl,
+		note: input.note,
+		page: input.page || undefined,
+		createdAt: now,
+		updatedAt: now,
+		revision: 1,
+	})
+}
+
+/** The record after a PATCH: null clears a field, the revision goes up by one. */
+export function applyPatch(record: ShareRecord, patch: PatchShareInput, nowMs: number): ShareRecord {
+	const next: Record<string, unknown> = { ...record }
+	for (const [field, value] of Object.entries(patch)) {
+		if (field === 'expiresIn') continue
+		next[field] = value === null ? undefined : value
+	}
+	const expiresAt = resolveExpiry(patch, nowMs)
+	if (expiresAt !== undefined) next.expiresAt = expiresAt ?? undefined
+	next.expiresAt = normalizeDate(next.expiresAt as string | undefined)
+	next.notBefore = normalizeDate(next.notBefore as string | undefined)
+	// Stored only when true, so records written before the field existed stay identical.
+	if (next.page === false) next.page = undefined
+	next.revision = record.revision + 1
+	next.updatedAt = new Date(nowMs).toISOString()
+	return finish(next)
+}

@@ -1,0 +1,72 @@
+// The KV read replica: `share:<id>` holds each record for the hot public path and for
+// listing. Only the share's Durable Object writes here (src/shares/state.ts).
+import { kvExpiration } from './rules.ts'
+import type { ShareRecord } from './schema.ts'
+
+export const KEY_PREFIX = 'share:'
+/** KV metadata is capped at 1024 bytes of serialized JSON. */
+export const METADATA_LIMIT_BYTES = 1024
+
+/** What KV list returns per key, so listing never needs one read per share. */
+export interface ShareSummary {
+	type: ShareRecord['type']
+	key?: string
+	expiresAt?: string
+	notBefore?: string
+	createdAt: string
+	note?: string
+}
+
+const encoder = new TextEncoder()
+const jsonBytes = (value: unknown) => encoder.encode(JSON.stringify(value)).byteLength
+
+/** The list metadata for a record: long text fields are dropped until it fits, never the write. */
+export function summary(record: ShareRecord): ShareSummary {
+	const { key, note, ...small }: ShareSummary = {
+		type: record.type,
+		key: record.key,
+		expiresAt: record.expiresAt,
+		notBefore: record.notBefore,
+		createdAt: record.createdAt,
+		note: record.note,
+	}
+	const candidates: ShareSummary[] = [
+		{ ...small, key, note },
+		{ ...small, key },
+		{ ...small, note },
+	]
+	return candidates.find((candidate) => jsonBytes(candidate) <= METADATA_LIMIT_BYTES) ?? small
+}
+
+export async function putReplica(kv: KVNamespace, record: ShareRecord, nowMs: number): Promise<void> {
+	const expiration = kvExpiration(record, nowMs)
+	await kv.put(KEY_PREFIX + record.id, JSON.stringify(record), {
+		metadata: summary(record),
+		...(expiration === undefined ? {} : { expiration }),
+	})
+}
+
+export async function deleteReplica(kv: KVNamespace, id: string): Promise<void> {
+	await kv.delete(KEY_PREFIX + id)
+}
+
+/** The stored text as it is, valid or not (a Durable Object adopting a record it never saw). */
+export function readReplicaText(kv: KVNamespace, id: string): Promise<string | null> {
+	return kv.get(KEY_PREFIX + id, 'text')
+}
+
+export interface ShareList {
+	shares: (ShareSummary & { id: string })[]
+	cursor: string | undefined
+}
+
+export async function listReplicas(kv: KVNamespace, limit: number, cursor?: string): Promise<ShareList> {
+	const page = await kv.list<ShareSummary>({ prefix: KEY_PREFIX, limit, ...(cursor ? { cursor } : {}) })
+	return {
+		shares: page.keys.map(({ name, metadata }) => ({
+			id: name.slice(KEY_PREFIX.length),
+			...(metadata ?? { type: 'file' as const, createdAt: '' }),
+		})),
+		cursor: page.list_complete ? undefined : page.cursor,
+	}
+}

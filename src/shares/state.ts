@@ -1,0 +1,186 @@
+// The per-share Durable Object: the authoritative record of one share id. Every
+// read-check-write happens inside one synchronous SQLite step (no await between the read
+// and the write), so concurrent creates, patches and deletes of one id cannot interleave.
+// KV is its read replica, written through after each change.
+import { DurableObject } from 'cloudflare:workers'
+import { applyPatch } from './edit.ts'
+import { InvalidShareError } from './errors.ts'
+import { deleteReplica, putReplica, readReplicaText } from './replica.ts'
+import { hasLapsed } from './rules.ts'
+import { type PatchShareInput, type ShareRecord, shareRecordSchema } from './schema.ts'
+
+/** `If-Match`: absent, `*` (any current record), or the revisions it would accept. */
+export type IfMatch = '*' | readonly number[] | undefined
+
+/** The stored record as this code sees it: readable, or stored by something it cannot read. */
+export type StoredShare =
+	| { kind: 'record'; record: ShareRecord }
+	| { kind: 'invalid'; raw: unknown; message: string }
+
+export type WriteOutcome =
+	| { ok: true; record: ShareRecord | null }
+	| { ok: false; reason: 'exists' | 'not_found' | 'precondition_failed' | 'uneditable' }
+	| { ok: false; reason: 'invalid'; field: string; problem: string }
+
+interface Row extends Record<string, SqlStorageValue> {
+	body: string | null
+	revision: number
+}
+
+// One row per object (its share id). `body` NULL is a tombstone: the id is free again but
+// its revision never goes back, since edge caches will key on it. Exact counters (downloads,
+// unlock attempts) belong in tables of their own beside this one.
+const SCHEMA = `CREATE TABLE IF NOT EXISTS record (
+	id TEXT PRIMARY KEY,
+	body TEXT,
+	revision INTEGER NOT NULL
+)`
+
+function parseStored(id: string, body: string): StoredShare {
+	let raw: unknown
+	try {
+		raw = JSON.parse(body)
+	} catch {
+		return { kind: 'invalid', raw: body, message: 'the stored share is not JSON' }
+	}
+	const result = shareRecordSchema.safeParse(raw)
+	if (!result.success) {
+		const issue = result.error.issues[0]
+		const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
+		return {
+			kind: 'invalid',
+			raw,
+			message: `${where}${issue?.message ?? 'does not match the record schema'}`,
+		}
+	}
+	if (result.data.id !== id)
+		return { kind: 'invalid', raw, message: `id: is "${result.data.id}", stored as "${id}"` }
+	return { kind: 'record', record: result.data }
+}
+
+/** A revision for a record adopted from KV, so the next write still counts up from it. */
+function adoptedRevision(body: string): number {
+	try {
+		const revision: unknown = (JSON.parse(body) as { revision?: unknown } | null)?.revision
+		return Number.isSafeInteger(revision) && (revision as number) > 0 ? (revision as number) : 0
+	} catch {
+		return 0
+	}
+}
+
+function matches(ifMatch: IfMatch, revision: number): boolean {
+	return ifMatch === undefined || ifMatch === '*' || ifMatch.includes(revision)
+}
+
+export class ShareState extends DurableObject<Cloudflare.Env> {
+	private readonly sql: SqlStorage
+	/** The replica write waiting to start, if any: a later change can ride on it. */
+	private queued: Promise<void> | undefined
+	private tail: Promise<void> = Promise.resolve()
+
+	constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+		super(ctx, env)
+		this.sql = ctx.storage.sql
+		this.sql.exec(SCHEMA)
+	}
+
+	async read(id: string, nowMs: number): Promise<StoredShare | null> {
+		await this.adopt(id)
+		return this.current(id, nowMs)
+	}
+
+	async create(id: string, record: ShareRecord, nowMs: number): Promise<WriteOutcome> {
+		await this.adopt(id)
+		const row = this.row(id)
+		if (this.current(id, nowMs)) return { ok: false, reason: 'exists' }
+		const revision = (row?.revision ?? 0) + 1
+		const created = shareRecordSchema.parse({ ...record, id, revision })
+		this.write(id, JSON.stringify(created), revision)
+		await this.replicate(id)
+		return { ok: true, record: created }
+	}
+
+	async patch(id: string, patch: PatchShareInput, ifMatch: IfMatch, nowMs: number): Promise<WriteOutcome> {
+		await this.adopt(id)
+		const stored = this.current(id, nowMs)
+		if (!stored) return { ok: false, reason: 'not_found' }
+		if (stored.kind === 'invalid') return { ok: false, reason: 'uneditable' }
+		if (!matches(ifMatch, stored.record.revision)) return { ok: false, reason: 'precondition_failed' }
+		let updated: ShareRecord
+		try {
+			updated = applyPatch(stored.record, patch, nowMs)
+		} catch (error) {
+			if (!(error instanceof InvalidShareError)) throw error
+			return { ok: false, reason: 'invalid', field: error.field, problem: error.problem }
+		}
+		this.write(id, JSON.stringify(updated), updated.revision)
+		await this.replicate(id)
+		return { ok: true, record: updated }
+	}
+
+	/** Deletes any stored share, readable or not; the tombstone keeps the revision counting. */
+	async remove(id: string, ifMatch: IfMatch, nowMs: number): Promise<WriteOutcome> {
+		await this.adopt(id)
+		const row = this.row(id)
+		if (!row || !this.current(id, nowMs)) return { ok: false, reason: 'not_found' }
+		if (!matches(ifMatch, row.revision)) return { ok: false, reason: 'precondition_failed' }
+		this.write(id, null, row.revision + 1)
+		await this.replicate(id)
+		return { ok: true, record: null }
+	}
+
+	private row(id: string): Row | undefined {
+		return this.sql.exec<Row>('SELECT body, revision FROM record WHERE id = ?', id).toArray()[0]
+	}
+
+	/** The live share, if any: a record past its KV retention is gone, as it is from KV. */
+	private current(id: string, nowMs: number): StoredShare | null {
+		const body = this.row(id)?.body
+		if (body === null || body === undefined) return null
+		const stored = parseStored(id, body)
+		return stored.kind === 'record' && hasLapsed(stored.record, nowMs) ? null : stored
+	}
+
+	private write(id: string, body: string | null, revision: number): void {
+		this.sql.exec(
+			'INSERT INTO record (id, body, revision) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body, revision = excluded.revision',
+			id,
+			body,
+			revision,
+		)
+	}
+
+	/**
+	 * Lazy migration: a share written to KV before this object existed becomes its record on
+	 * first touch. The KV read is the only await; the check after it runs again, synchronously.
+	 */
+	private async adopt(id: string): Promise<void> {
+		if (this.row(id)) return
+		const body = await readReplicaText(this.env.SHARES, id)
+		if (body === null || this.row(id)) return
+		this.write(id, body, adoptedRevision(body))
+	}
+
+	/**
+	 * Writes the current SQL state to KV. Writes run one at a time and each reads the state
+	 * when it starts, so the last one to land is always the latest state; changes made
+	 * while a write waits to start share it (KV allows about one write per key per second).
+	 */
+	private replicate(id: string): Promise<void> {
+		if (this.queued) return this.queued
+		const run = this.tail.then(() => {
+			this.queued = undefined
+			return this.writeReplica(id)
+		})
+		this.queued = run
+		this.tail = run.catch(() => undefined)
+		return run
+	}
+
+	private async writeReplica(id: string): Promise<void> {
+		const body = this.row(id)?.body
+		if (body === null || body === undefined) return deleteReplica(this.env.SHARES, id)
+		const stored = parseStored(id, body)
+		if (stored.kind === 'record') await putReplica(this.env.SHARES, stored.record, Date.now())
+	}
+}
