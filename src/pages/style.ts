@@ -55,11 +55,11 @@ figcaption{margin-top:.5rem;font-size:.8125rem;color:var(--muted);max-width:12re
 .preview img,.preview video{display:block;max-width:100%;height:auto;max-height:70vh;margin:0 auto;border-radius:10px}
 .preview audio{width:100%}
 .preview object{display:block;width:100%;height:70vh;border:1px solid var(--line);border-radius:10px;background:#fff}
-.status{font-size:3rem;font-weight:800;line-height:1;color:var(--muted);letter-spacing:-.03em;margin:0 0 1rem}
+.status{font-size:2.5rem;font-weight:800;line-height:1;color:var(--accent);letter-spacing:-.03em;margin:0 0 1rem}
 .error{max-width:32rem;margin:2rem auto 0}
 .error p{color:var(--muted)}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:anywhere}
-footer{padding-top:2rem;padding-bottom:2rem;font-size:.8125rem;color:var(--muted);text-align:center}
+footer.wrap{padding-top:2rem;padding-bottom:2rem;font-size:.8125rem;color:var(--muted);text-align:center}
 footer nav{display:flex;justify-content:center;gap:1rem;margin-top:.5rem}
 footer nav a[aria-current]{color:var(--fg);font-weight:600;text-decoration:none}
 [hidden]{display:none!important}
