@@ -43,13 +43,14 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.5rem 1.25rem;margin:0
 dt{color:var(--muted)}dd{margin:0;min-width:0}
 .note{margin:1.5rem 0 0;padding:1rem 1.1rem;border-radius:12px;background:var(--soft);white-space:pre-wrap}
 .note strong{display:block;font-size:.875rem;color:var(--muted);font-weight:600;white-space:normal}
-.link{display:flex;gap:.5rem;margin-top:.5rem}
-.link input{flex:1;min-width:0;min-height:44px;padding:.5rem .75rem;border:1px solid var(--line);border-radius:10px;background:var(--bg);color:var(--fg);font:inherit;font-size:.9rem}
+.link{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.5rem}
+.link .btn{flex:1 0 auto}
+.link input{flex:999 1 14rem;min-width:0;min-height:44px;padding:.5rem .75rem;border:1px solid var(--line);border-radius:10px;background:var(--bg);color:var(--fg);font:inherit;font-size:.9rem}
 .share{margin-top:1.5rem}
 label,.label{display:block;font-size:.875rem;color:var(--muted);font-weight:600}
 figure{margin:0;text-align:center}
 .qr svg{display:block;width:148px;height:148px;margin:0 auto;border-radius:10px;border:1px solid var(--line)}
-figcaption{margin-top:.5rem;font-size:.8125rem;color:var(--muted);max-width:12rem}
+figcaption{margin:.5rem auto 0;font-size:.8125rem;color:var(--muted);max-width:12rem}
 .preview{margin-top:1.75rem;border-top:1px solid var(--line);padding-top:1.5rem}
 .preview h2{font-size:1rem;margin:0 0 .75rem}
 .preview img,.preview video{display:block;max-width:100%;height:auto;max-height:70vh;margin:0 auto;border-radius:10px}
