@@ -6,7 +6,8 @@
 // COSLINK_BROWSER=system|bundled limits the search to one kind (e.g. to prove the npm
 // browser works on a machine that also has a system one).
 import { spawnSync } from 'node:child_process'
-import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { delimiter, dirname, join } from 'node:path'
 
@@ -74,18 +75,29 @@ async function bundledChromium(): Promise<string | undefined> {
 	}
 	const version = manifest.version
 	const chromium = (await import('@sparticuz/chromium')).default as SparticuzChromium
-	// The package extracts to $TMPDIR/chromium and reuses whatever it finds there without a
-	// version check: a folder per version keeps an upgrade from running a stale binary.
+	// The package extracts to $TMPDIR/chromium (its libraries beside it) and reuses whatever
+	// it finds there without a version check: a folder per version keeps an upgrade from
+	// running a stale binary. Browser suites start in parallel, so each extracts into a
+	// folder of its own and the first to finish renames it into place.
 	const dir = join(BUNDLED_CACHE, version)
-	mkdirSync(dir, { recursive: true })
+	const binary = join(dir, 'chromium')
+	if (existsSync(binary)) return binary
+	const staging = `${dir}.partial-${process.pid}-${randomUUID()}`
+	mkdirSync(staging, { recursive: true })
 	const saved = process.env.TMPDIR
-	process.env.TMPDIR = dir
+	process.env.TMPDIR = staging
 	try {
-		return await chromium.executablePath()
+		await chromium.executablePath()
 	} finally {
 		if (saved === undefined) delete process.env.TMPDIR
 		else process.env.TMPDIR = saved
 	}
+	try {
+		renameSync(staging, dir)
+	} catch {
+		rmSync(staging, { recursive: true, force: true }) // another suite got there first
+	}
+	return binary
 }
 
 async function resolve(): Promise<ResolvedChromium> {
