@@ -67,6 +67,8 @@ async function expectErrorPage(
 	expect(text).not.toMatch(/[{}]|"error"|share_not_found|share_expired|Error\b|\bat \S+ \(|\.tsx?:\d+/)
 	expect(() => JSON.parse(text)).toThrow()
 	// The page's own CSP allows its inline style: the card is styled, nothing was refused.
+	expect(await page.evaluate(() => document.compatMode)).toBe('CSS1Compat')
+	expect(await page.evaluate(() => getComputedStyle(document.body).fontSize)).toBe('16px')
 	const radius = await page.locator('.card').evaluate((card) => getComputedStyle(card).borderRadius)
 	expect(radius).toBe('16px')
 	// Chromium logs every non-2xx document load; anything else would be the page's fault.
