@@ -4,8 +4,9 @@ import { raw } from 'hono/html'
 import { formatBytes, formatDate, formatRemaining, formatSize, remainingWords } from './i18n/format.ts'
 import { fill, type Lang, messages } from './i18n/index.ts'
 import { Layout } from './layout.tsx'
+import type { PreviewKind } from './preview.ts'
 
-export type PreviewKind = 'image' | 'pdf' | 'audio' | 'video' | 'text' | 'none'
+export type { PreviewKind }
 
 export interface DownloadPageProps {
 	lang: Lang
