@@ -3,9 +3,12 @@ import type { Context } from 'hono'
 import { CredentialsExpiredError } from './cos/errors.ts'
 import type { AppEnv } from './env.ts'
 import { AppError } from './errors.ts'
-import { PAGE_CSP, SECURITY_HEADERS } from './http/headers.ts'
+import { SECURITY_HEADERS } from './http/headers.ts'
+import { pickLanguage } from './http/negotiate.ts'
 import { log, redact } from './log.ts'
+import { newNonce, pageCsp } from './pages/csp.ts'
 import { ErrorPage } from './pages/error.tsx'
+import { LANGS, type Lang } from './pages/i18n/index.ts'
 import { requestId } from './request-id.ts'
 import {
 	InvalidShareError,
@@ -16,36 +19,39 @@ import {
 } from './shares/errors.ts'
 import { InvalidRecordError } from './shares/store.ts'
 
-const TITLES: Record<number, string> = {
-	400: 'Bad request',
-	401: 'Not authorized',
-	403: 'Not available',
-	404: 'Link not found',
-	405: 'Not allowed',
-	409: 'Already exists',
-	410: 'This link has expired',
-	412: 'Changed meanwhile',
-	413: 'Too large',
-	415: 'Unsupported type',
-	500: 'Something is wrong on our side',
-	502: 'Storage is not answering',
-	503: 'Temporarily unavailable',
-}
-
 function wantsHtml(c: Context<AppEnv>): boolean {
 	if (c.req.path.startsWith('/api/')) return false
 	return (c.req.header('accept') ?? '').includes('text/html')
+}
+
+/** The same address in each language, as root-relative links. */
+function languageLinks(url: string): Record<Lang, string> {
+	const links = {} as Record<Lang, string>
+	for (const lang of LANGS) {
+		const target = new URL(url)
+		target.searchParams.set('lang', lang)
+		links[lang] = `${target.pathname}${target.search}`
+	}
+	return links
 }
 
 export function errorResponse(c: Context<AppEnv>, error: AppError): Response | Promise<Response> {
 	const id = requestId(c)
 	c.header('Cache-Control', 'no-store')
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
+	if (!c.req.path.startsWith('/api/')) c.header('Vary', 'Accept, Accept-Language', { append: true })
 	if (wantsHtml(c)) {
-		c.header('Content-Security-Policy', PAGE_CSP)
-		const title = TITLES[error.status] ?? 'Error'
+		const nonce = newNonce()
+		const lang = pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
+		c.header('Content-Security-Policy', pageCsp(nonce))
 		return c.html(
-			<ErrorPage status={error.status} title={title} message={error.message} requestId={id} />,
+			<ErrorPage
+				lang={lang}
+				status={error.status}
+				nonce={nonce}
+				requestId={id}
+				languageLinks={languageLinks(c.req.url)}
+			/>,
 			error.status,
 		)
 	}

@@ -1,9 +1,9 @@
-// Shared by the browser suites: one headless Chromium (Debian's, never a download) per test
-// file, a fresh context and page per test, and everything the page said or tried to do
-// (console messages, dialogs, uncaught errors, downloads) recorded for the test to assert.
+// Shared by the browser suites: one headless Chromium per test file, a fresh context and
+// page per test, and everything the page said or tried to do (console messages, dialogs,
+// uncaught errors, downloads) recorded for the test to assert. The browser comes from
+// CHROMIUM_PATH, the system, or the Chromium that `npm ci` installs (resolve-chromium.ts).
 import { randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
 	type Browser,
@@ -15,9 +15,17 @@ import {
 } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { listProcesses, type ProcessInfo } from '../node/processes.ts'
+import { resolveChromium } from './resolve-chromium.ts'
 
+export { resolveChromium } from './resolve-chromium.ts'
+
+/**
+ * @deprecated The launcher resolves the browser itself (resolveChromium()); this is only the
+ * CHROMIUM_PATH setting, or the first system path it tries.
+ */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
+/** The project's own flags, whichever browser runs (never @sparticuz/chromium's `args`). */
 export const CHROMIUM_ARGS = [
 	'--headless',
 	'--no-sandbox',
@@ -29,8 +37,8 @@ export const CHROMIUM_ARGS = [
 	'--disable-sync',
 ]
 
-/** Screenshots go to the OS temp folder (the repository's ignore file is not this suite's). */
-export const SCREENSHOT_DIR = join(tmpdir(), 'coslink-browser-screenshots')
+/** Screenshots: test artifacts, git-ignored, kept after the run to be looked at. */
+export const SCREENSHOT_DIR = join(import.meta.dirname, 'artifacts')
 
 /** What one page did while a test drove it. */
 export interface PageEvents {
@@ -93,8 +101,10 @@ export function useBrowser(): BrowserSession {
 	const session = {} as BrowserSession
 
 	beforeAll(async () => {
+		const { executablePath, source, version } = await resolveChromium()
+		console.log(`browser: ${version} (${source}: ${executablePath})`)
 		session.browser = await chromium.launch({
-			executablePath: CHROMIUM_PATH,
+			executablePath,
 			args: CHROMIUM_ARGS,
 			env: { ...process.env, [MARKER_VARIABLE]: marker },
 			timeout: 30_000,

@@ -1,5 +1,5 @@
 // In a real browser: what a person sees when they open a share link. Headless Chromium
-// (Debian's) in front of the local stack — the worker under `wrangler dev` and the COS
+// (resolve-chromium.ts) in front of the local stack — the worker under `wrangler dev` and the COS
 // emulator that checks every signature with Tencent's SDK. One stack and one browser for
 // the file, a fresh browser context per test.
 import { readFile } from 'node:fs/promises'
@@ -46,7 +46,7 @@ async function expectErrorPage(
 	expect(headers['cache-control']).toBe('no-store')
 	expect(headers['content-security-policy']).toMatch(/default-src 'none'/)
 	const page = b.page
-	await expect.poll(() => page.title()).toBe(heading)
+	await expect.poll(() => page.title()).toBe(`${heading} · coslink`)
 	const h1 = page.getByRole('heading', { level: 1 })
 	expect(await h1.textContent()).toBe(heading)
 	expect(await h1.isVisible()).toBe(true)
@@ -61,15 +61,16 @@ async function expectErrorPage(
 		expect(box.width).toBeGreaterThan(0)
 	}
 	const text = await visibleText(page)
-	expect(text).toMatch(
-		new RegExp(`^${heading} ${message.replace(/[.]/g, '\\.')} ${status} · request [0-9a-f-]{36}$`),
-	)
+	expect(text).toContain(`${status} ${heading} ${message}`)
+	expect(text).toMatch(/Request ID: [0-9a-f-]{36}/)
 	// No JSON, no stack trace, no internals.
 	expect(text).not.toMatch(/[{}]|"error"|share_not_found|share_expired|Error\b|\bat \S+ \(|\.tsx?:\d+/)
 	expect(() => JSON.parse(text)).toThrow()
 	// The page's own CSP allows its inline style: the card is styled, nothing was refused.
-	const radius = await page.locator('main').evaluate((main) => getComputedStyle(main).borderRadius)
-	expect(radius).toBe('12px')
+	expect(await page.evaluate(() => document.compatMode)).toBe('CSS1Compat')
+	expect(await page.evaluate(() => getComputedStyle(document.body).fontSize)).toBe('16px')
+	const radius = await page.locator('.card').evaluate((card) => getComputedStyle(card).borderRadius)
+	expect(radius).toBe('16px')
 	// Chromium logs every non-2xx document load; anything else would be the page's fault.
 	const expectedLog = `error: Failed to load resource: the server responded with a status of ${status} `
 	const errors = b.events.console.slice(consoleFrom).filter((line) => line.startsWith('error:'))
@@ -82,7 +83,12 @@ describe('error pages', () => {
 		const outcome = await navigate(b.page, url)
 		expect(outcome.kind).toBe('rendered')
 		if (outcome.kind !== 'rendered') return
-		await expectErrorPage(outcome.response, 404, 'Link not found', 'There is no share at this address.')
+		await expectErrorPage(
+			outcome.response,
+			404,
+			'Link not found',
+			'There is nothing at this address. The link may be mistyped, or it was revoked.',
+		)
 		await screenshot(b.page, '404-link-not-found')
 		expect(b.events.downloads).toEqual([])
 	})
@@ -101,7 +107,7 @@ describe('error pages', () => {
 			outcome.response,
 			410,
 			'This link has expired',
-			'Its time is up. Ask whoever shared it for a new link.',
+			'The file is no longer shared here. Ask the sender for a new link.',
 		)
 		await screenshot(b.page, '410-expired')
 		expect(b.events.downloads).toEqual([])
@@ -121,7 +127,13 @@ describe('error pages', () => {
 		expect(await e2e.stack.deleteShare(share.id)).toBe(204)
 		const consoleFrom = b.events.console.length
 		const after = await b.page.reload()
-		await expectErrorPage(after, 404, 'Link not found', 'There is no share at this address.', consoleFrom)
+		await expectErrorPage(
+			after,
+			404,
+			'Link not found',
+			'There is nothing at this address. The link may be mistyped, or it was revoked.',
+			consoleFrom,
+		)
 		expect(b.page.url()).toBe(share.url)
 		await screenshot(b.page, '404-revoked')
 		expect(b.events.downloads).toEqual([])

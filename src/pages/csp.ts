@@ -1,0 +1,26 @@
+// The Content-Security-Policy of every page: nothing from anywhere but our own origin, and
+// inline style and script only with this response's nonce.
+
+/** 128 random bits, base64: a fresh one for every page response. */
+export function newNonce(): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(16))
+	return btoa(String.fromCharCode(...bytes))
+}
+
+/**
+ * Previews load from our own origin (`'self'`): images, media and the PDF/text `<object>`.
+ * The QR code is inline SVG, so no image request at all.
+ */
+export function pageCsp(nonce: string): string {
+	return [
+		"default-src 'none'",
+		`script-src 'nonce-${nonce}'`,
+		`style-src 'nonce-${nonce}'`,
+		"img-src 'self' data:",
+		"media-src 'self'",
+		"object-src 'self'",
+		"base-uri 'none'",
+		"form-action 'self'",
+		"frame-ancestors 'none'",
+	].join('; ')
+}

@@ -1,0 +1,80 @@
+// Sizes, dates and remaining time, formatted for a page's language with Intl.
+import { fill, type Lang, LOCALE, messages } from './index.ts'
+
+const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'] as const
+
+/** Human size in binary steps with SI-looking unit names, as file managers show it: "1.5 MB". */
+export function formatSize(bytes: number, lang: Lang): string {
+	let value = bytes
+	let unit = 0
+	while (value >= 1024 && unit < UNITS.length - 1) {
+		value /= 1024
+		unit++
+	}
+	if (unit === 0) return formatBytes(bytes, lang)
+	return new Intl.NumberFormat(LOCALE[lang], {
+		style: 'unit',
+		unit: UNITS[unit],
+		unitDisplay: 'short',
+		maximumFractionDigits: value >= 100 ? 0 : 1,
+	}).format(value)
+}
+
+/** The exact count, grouped for the language: "1,572,864 bytes" / "1,572,864 字节". */
+export function formatBytes(bytes: number, lang: Lang): string {
+	return `${new Intl.NumberFormat(LOCALE[lang]).format(bytes)} ${messages(lang).bytes}`
+}
+
+/** Date and time in UTC, so every reader of one page sees the same words. */
+export function formatDate(date: Date, lang: Lang): string {
+	return new Intl.DateTimeFormat(LOCALE[lang], {
+		year: 'numeric',
+		month: 'short',
+		day: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23',
+		timeZone: 'UTC',
+		timeZoneName: 'short',
+	}).format(date)
+}
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+/** The unit words a live countdown needs, in the page's language. */
+export function remainingWords(lang: Lang) {
+	const t = messages(lang)
+	return {
+		template: t.remaining,
+		separator: t.unitSeparator,
+		lessThanAMinute: t.lessThanAMinute,
+		expired: t.expired,
+		units: [
+			[DAY, t.dayOne, t.dayOther],
+			[HOUR, t.hourOne, t.hourOther],
+			[MINUTE, t.minuteOne, t.minuteOther],
+		] as [number, string, string][],
+	}
+}
+
+/**
+ * The two largest non-zero units, rounded down: "2 days 3 hours left" / "剩余 2 天 3 小时".
+ * The page's script repeats this logic (script.ts); keep the two in step.
+ */
+export function formatRemaining(ms: number, lang: Lang): string {
+	const words = remainingWords(lang)
+	if (ms <= 0) return words.expired
+	if (ms < MINUTE) return fill(words.template, { time: words.lessThanAMinute })
+	// The largest unit that is not zero and the one after it, leaving out a zero second one.
+	const first = words.units.findIndex(([size]) => ms >= size)
+	const parts: string[] = []
+	let rest = ms
+	for (const [size, one, other] of words.units.slice(first, first + 2)) {
+		const count = Math.floor(rest / size)
+		rest -= count * size
+		if (count > 0) parts.push(`${count}${words.separator}${count === 1 ? one : other}`)
+	}
+	return fill(words.template, { time: parts.join(' ') })
+}

@@ -1,0 +1,40 @@
+// An axe-core accessibility scan inside a page. The source is evaluated through the
+// DevTools protocol, not added as a <script>, so the page's strict CSP stays as it is.
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import type { Page } from 'playwright-core'
+
+export interface AxeViolation {
+	id: string
+	impact: string | null
+	help: string
+	targets: string[]
+}
+
+let source: Promise<string> | undefined
+
+/** Violations of the given impacts (serious and critical by default), as plain data. */
+export async function axeViolations(
+	page: Page,
+	impacts: readonly string[] = ['serious', 'critical'],
+): Promise<AxeViolation[]> {
+	source ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+	await page.evaluate(await source)
+	const violations = await page.evaluate(async () => {
+		interface Result {
+			id: string
+			impact?: string | null
+			help: string
+			nodes: { target: unknown[] }[]
+		}
+		const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Result[] }> } }).axe
+		const { violations } = await axe.run()
+		return violations.map((v) => ({
+			id: v.id,
+			impact: v.impact ?? null,
+			help: v.help,
+			targets: v.nodes.map((node) => node.target.join(' ')),
+		}))
+	})
+	return violations.filter((v) => v.impact !== null && impacts.includes(v.impact))
+}

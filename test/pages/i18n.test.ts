@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { en } from '../../src/pages/i18n/en.ts'
+import { formatBytes, formatDate, formatRemaining, formatSize } from '../../src/pages/i18n/format.ts'
+import { zh } from '../../src/pages/i18n/zh.ts'
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+describe('message tables', () => {
+	it('have the same keys in both languages', () => {
+		expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort())
+	})
+
+	it('leave no Chinese string empty', () => {
+		expect(Object.entries(zh).filter(([, value]) => value === '')).toEqual([])
+	})
+})
+
+describe('formatRemaining', () => {
+	it.each([
+		[2 * DAY + 3 * HOUR + 59 * MINUTE, '2 days 3 hours left', '剩余 2 天 3 小时'],
+		[DAY, '1 day left', '剩余 1 天'],
+		[DAY + 5 * MINUTE, '1 day left', '剩余 1 天'],
+		[HOUR + MINUTE, '1 hour 1 minute left', '剩余 1 小时 1 分钟'],
+		[5 * MINUTE + 30_000, '5 minutes left', '剩余 5 分钟'],
+		[30_000, 'less than a minute left', '剩余 不到 1 分钟'],
+		[0, 'Expired', '已过期'],
+		[-5000, 'Expired', '已过期'],
+	])('says %i ms as "%s" / "%s"', (ms, english, chinese) => {
+		expect(formatRemaining(ms, 'en')).toBe(english)
+		expect(formatRemaining(ms, 'zh')).toBe(chinese)
+	})
+})
+
+describe('sizes and dates', () => {
+	it.each([
+		[0, '0 bytes'],
+		[1023, '1,023 bytes'],
+		[1536, '1.5 kB'],
+		[1_572_864, '1.5 MB'],
+		[150 * 1024 ** 3, '150 GB'],
+	])('writes %i bytes in English as %s', (bytes, expected) => {
+		expect(formatSize(bytes, 'en')).toBe(expected)
+	})
+
+	it('writes the exact byte count grouped, in each language', () => {
+		expect(formatBytes(1_572_864, 'en')).toBe('1,572,864 bytes')
+		expect(formatBytes(1_572_864, 'zh')).toBe('1,572,864 字节')
+	})
+
+	it('writes dates in UTC in the language of the page', () => {
+		const date = new Date('2026-12-03T10:05:00Z')
+		expect(formatDate(date, 'en')).toContain('Dec 3, 2026')
+		expect(formatDate(date, 'en')).toContain('UTC')
+		expect(formatDate(date, 'zh')).toContain('2026年12月3日')
+	})
+})
