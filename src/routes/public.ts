@@ -98,9 +98,7 @@ async function redirectTo(serving: Serving) {
 	// leaving one out would let anyone holding the URL choose it.
 	const { url } = await presignObjectUrl({
 		...signingInput(serving),
-		filename,
-		disposition,
-		response: { contentType },
+		response: { contentType, contentDisposition: contentDisposition(disposition, filename) },
 	})
 	if (!memo) {
 		memo = {}

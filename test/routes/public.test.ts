@@ -65,6 +65,19 @@ describe('redirect delivery', () => {
 		expect(Number(signTime.split(';')[1])).toBeLessThanOrEqual(now + 31)
 	})
 
+	it("ends the signature's last valid second before the share's expiry", async () => {
+		const expiresAt = Math.floor(Date.now() / 1000) + 30
+		await createShare({
+			key: 'x.bin',
+			id: 'redirect-end',
+			expiresAt: new Date(expiresAt * 1000).toISOString(),
+		})
+		const signTime =
+			queryParams((await get('/redirect-end')).headers.get('location') ?? '').get('q-sign-time') ?? ''
+		// COS accepts a key time through its whole end second (q-sign-time end inclusive).
+		expect(Number(signTime.split(';')[1])).toBe(expiresAt - 1)
+	})
+
 	it("clamps the signature to a temporary key's expiry and sends its token", async () => {
 		await createShare({ key: 'x.bin', id: 'redirect-sts' })
 		const expiry = Math.floor(Date.now() / 1000) + 45
