@@ -7,6 +7,7 @@ import { PAGE_CSP, SECURITY_HEADERS } from './http/headers.ts'
 import { log, redact } from './log.ts'
 import { ErrorPage } from './pages/error.tsx'
 import { requestId } from './request-id.ts'
+import { InvalidRecordError } from './shares/store.ts'
 
 const TITLES: Record<number, string> = {
 	400: 'Bad request',
@@ -18,6 +19,7 @@ const TITLES: Record<number, string> = {
 	410: 'This link has expired',
 	413: 'Too large',
 	415: 'Unsupported type',
+	431: 'Request headers too large',
 	500: 'Something is wrong on our side',
 	502: 'Storage is not answering',
 	503: 'Temporarily unavailable',
@@ -31,6 +33,8 @@ function wantsHtml(c: Context<AppEnv>): boolean {
 export function errorResponse(c: Context<AppEnv>, error: AppError): Response | Promise<Response> {
 	const id = requestId(c)
 	c.header('Cache-Control', 'no-store')
+	// Outside the API the same error is a page or JSON depending on Accept.
+	if (!c.req.path.startsWith('/api/')) c.header('Vary', 'Accept')
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
 	if (wantsHtml(c)) {
 		c.header('Content-Security-Policy', PAGE_CSP)
@@ -59,6 +63,8 @@ function asAppError(error: Error): AppError | undefined {
 	// Any route that signs can meet an expired temporary key; none needs to catch it itself.
 	if (error instanceof CredentialsExpiredError)
 		return new AppError(503, error.code, 'The storage credentials have expired. Please try again later.')
+	if (error instanceof InvalidRecordError)
+		return new AppError(500, 'invalid_record', 'This share is stored in a form this version cannot read.')
 	return undefined
 }
 
