@@ -72,7 +72,6 @@ export async function streamObject(
 	else {
 		// A GET of these sends no body, so a HEAD must not announce COS's error-body length;
 		// a 304 describes the stored representation only through its validators.
-		await upstream.body?.cancel()
 		headers.delete('content-encoding')
 		if (status === 304) headers.delete('content-length')
 		else headers.set('Content-Length', '0')
