@@ -141,6 +141,11 @@ describe('presignObjectUrl: validity', () => {
 		expect((await presignObjectUrl({ ...base, notAfter: NOW + 5 })).expiresAt).toBe(NOW + 4)
 	})
 
+	it('still signs for the rest of the current second when notAfter is the next one', async () => {
+		expect((await presignObjectUrl({ ...base, notAfter: NOW + 1 })).expiresAt).toBe(NOW)
+		await expect(presignObjectUrl({ ...base, notAfter: NOW })).rejects.toThrow(RangeError)
+	})
+
 	it('fails with a typed error once the temporary key has expired', async () => {
 		const expired = presignObjectUrl({ ...base, credentials: { ...base.credentials, expiresAt: NOW } })
 		await expect(expired).rejects.toBeInstanceOf(CredentialsExpiredError)

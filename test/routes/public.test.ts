@@ -99,6 +99,13 @@ describe('redirect delivery', () => {
 		expect(params.get('response-content-disposition')).toBe('inline; filename="IMG_0002"')
 	})
 
+	it('keeps redirecting a video share that downloads rather than plays', async () => {
+		await createShare({ key: 'video/demo.mp4', id: 'redirect-video' })
+		const res = await get('/redirect-video')
+		expect(res.status).toBe(302)
+		expect(queryParams(res.headers.get('location') ?? '').get('response-content-type')).toBe('video/mp4')
+	})
+
 	it('serves /:id/download as the same file', async () => {
 		await createShare({ key: 'docs/report.pdf', id: 'redirect-dl' })
 		const res = await get('/redirect-dl/download')
