@@ -13,6 +13,8 @@ export type ErrorCode =
 	| 'body_too_large'
 	| 'unsupported_media_type'
 	| 'not_found'
+	| 'method_not_allowed'
+	| 'header_too_large'
 	| 'object_not_found'
 	| 'misconfigured'
 	| 'credentials_expired'

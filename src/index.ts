@@ -4,7 +4,7 @@ import type { AppEnv } from './env.ts'
 import { AppError } from './errors.ts'
 import { errorResponse, onError } from './respond.tsx'
 import { admin } from './routes/admin.ts'
-import { publicRoutes } from './routes/public.ts'
+import { fileRoutes } from './routes/file.ts'
 import { system } from './routes/system.ts'
 
 const app = new Hono<AppEnv>()
@@ -15,7 +15,7 @@ const app = new Hono<AppEnv>()
 // System routes first: nothing a user names can shadow them (slugs cannot start with '_').
 app.route('/', system)
 app.route('/api/shares', admin)
-app.route('/', publicRoutes)
+app.route('/', fileRoutes)
 
 app.notFound((c) => errorResponse(c, new AppError(404, 'not_found', 'There is nothing at this address.')))
 app.onError(onError)

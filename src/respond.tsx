@@ -37,7 +37,7 @@ function languageLinks(url: string): Record<Lang, string> {
 
 export function errorResponse(c: Context<AppEnv>, error: AppError): Response | Promise<Response> {
 	const id = requestId(c)
-	c.header('Cache-Control', 'no-store')
+	c.header('Cache-Control', 'private, no-store')
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
 	if (!c.req.path.startsWith('/api/')) c.header('Vary', 'Accept, Accept-Language', { append: true })
 	if (wantsHtml(c)) {

@@ -1,7 +1,6 @@
 // Pre-signed COS object URLs (and the equivalent Authorization header for requests the
 // worker sends itself). Improves on the SDK's getObjectUrl: every override is signed,
 // the security token is percent-encoded, and validity never outlives the key.
-import { contentDisposition, type Disposition } from '../http/content-disposition.ts'
 import { cosEncode, encodeKeyPath } from './encode.ts'
 import { bucketBaseUrl, type CosBucket } from './endpoint.ts'
 import { CredentialsExpiredError } from './errors.ts'
@@ -39,13 +38,11 @@ export interface PresignInput {
 	ttl: number
 	/** The clock, in milliseconds since the epoch. Default Date.now(). */
 	now?: number | undefined
-	/** A hard end (Unix seconds), such as the share's own expiry. */
+	/** A hard end (Unix seconds), such as the share's own expiry: no signature works past it. */
 	notAfter?: number | undefined
 	/** Seconds the start is backdated, for clients whose clock runs behind. Default 60. */
 	skew?: number | undefined
-	/** Builds response-content-disposition (RFC 6266 + RFC 8187 filename*). */
-	filename?: string | undefined
-	disposition?: Disposition | undefined
+	/** Signed response-* overrides; values go out as given (build a disposition with http/). */
 	response?: ResponseOverrides | undefined
 	/** Per-request bandwidth cap, bits per second (COS: 819200–838860800). */
 	trafficLimit?: number | undefined
@@ -58,7 +55,7 @@ export interface PresignInput {
 export interface SignedWindow {
 	/** Unix seconds. */
 	startsAt: number
-	/** Unix seconds: min(now + ttl, key expiry, notAfter). */
+	/** Unix seconds, the last second COS accepts: min(now + ttl, key expiry, notAfter − 1). */
 	expiresAt: number
 }
 
@@ -109,9 +106,11 @@ function validity(input: PresignInput): SignedWindow {
 	const expiresAt = Math.min(
 		now + Math.floor(input.ttl),
 		credentials.expiresAt ?? Number.POSITIVE_INFINITY,
-		input.notAfter ?? Number.POSITIVE_INFINITY,
+		// COS accepts a key time through the whole of its end second, so a signature that must
+		// stop working by the instant notAfter ends with the second before it.
+		input.notAfter === undefined ? Number.POSITIVE_INFINITY : input.notAfter - 1,
 	)
-	if (expiresAt <= now) throw new RangeError('the signature would already be expired (notAfter is past)')
+	if (expiresAt < now) throw new RangeError('the signature would already be expired (notAfter is past)')
 	return { startsAt: now - skew, expiresAt }
 }
 
@@ -123,8 +122,6 @@ function prepare(input: PresignInput): Prepared {
 	const base = bucketBaseUrl(input.target)
 	const query: Record<string, string> = { ...input.query }
 	const response: ResponseOverrides = { ...input.response }
-	if (input.filename !== undefined || input.disposition !== undefined)
-		response.contentDisposition = contentDisposition(input.disposition ?? 'attachment', input.filename)
 	for (const [field, param] of Object.entries(RESPONSE_PARAMS) as [keyof ResponseOverrides, string][]) {
 		const value = response[field]
 		if (value !== undefined) query[param] = value

@@ -4,8 +4,9 @@
 export type Disposition = 'attachment' | 'inline'
 
 const MAX_FILENAME_CHARS = 150
-// C0/C1 controls, DEL, and the bidi controls that can make "gpj.exe" look like "exe.jpg".
-const UNSAFE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu
+// C0/C1 controls and DEL, and every format character: the bidi controls that can make
+// "gpj.exe" look like "exe.jpg", zero-width spaces and joiners that hide inside a name.
+const UNSAFE = /[\p{Cc}\p{Cf}]/gu
 // Characters that are legal in a quoted-string but that naive parsers split or decode on.
 const FALLBACK_UNSAFE = /["\\;%,=]|[^\x20-\x7e]/g
 

@@ -15,6 +15,12 @@ export const PAGE_CSP =
 /** Object bytes served from our origin are untrusted: never let them script it. */
 export const OBJECT_CSP = "sandbox; default-src 'none'"
 
+/**
+ * Inline audio and video: Chromium's own media document must load the object itself, which
+ * a bare sandbox (an opaque origin) forbids. Still no scripts, forms or plugins.
+ */
+export const MEDIA_CSP = "sandbox allow-same-origin; default-src 'none'; media-src 'self'"
+
 /** Private, per-request answers: no shared cache may keep them, no edge may rewrite them. */
 export const NO_STORE = 'private, no-store'
 
@@ -28,6 +34,9 @@ export const PASSED_FROM_ORIGIN = [
 	'content-language',
 	'content-encoding',
 ] as const
+
+/** Past this, a forwarded header is refused (431) rather than passed on for COS to reject. */
+export const MAX_FORWARDED_HEADER_BYTES = 4096
 
 /** Conditional request headers the worker forwards to COS unsigned. */
 export const FORWARDED_CONDITIONALS = [

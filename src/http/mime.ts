@@ -50,6 +50,24 @@ export function mediaTypeFor(name: string): string {
 	return BY_EXTENSION[name.slice(dot + 1).toLowerCase()] ?? OCTET_STREAM
 }
 
+// type/subtype and parameters, printable ASCII only: anything else must never reach a header.
+const MEDIA_TYPE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+(?:\s*;[\x20-\x7e]*)?$/
+
+/** A media type fit for a response header: as given, its bare essence, or undefined. */
+export function headerSafeMediaType(value: string | null | undefined): string | undefined {
+	if (!value) return undefined
+	const trimmed = value.trim()
+	if (MEDIA_TYPE.test(trimmed)) return trimmed
+	const bare = essence(trimmed)
+	return MEDIA_TYPE.test(bare) ? bare : undefined
+}
+
+/** Types Chromium plays in its own media document. */
+export function isPlayableMedia(contentType: string): boolean {
+	const type = essence(contentType)
+	return type.startsWith('audio/') || type.startsWith('video/')
+}
+
 /** The bare type/subtype, lowercased. */
 export function essence(contentType: string): string {
 	return (contentType.split(';')[0] ?? '').trim().toLowerCase()

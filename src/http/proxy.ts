@@ -2,7 +2,7 @@
 // Authorization header, so traces never hold it), Range and conditionals forwarded,
 // If-Range evaluated here because COS does not document it.
 import type { SignedRequest } from '../cos/presign.ts'
-import { FORWARDED_CONDITIONALS } from './headers.ts'
+import { FORWARDED_CONDITIONALS, MAX_FORWARDED_HEADER_BYTES } from './headers.ts'
 import { parseIfRange, singleRange } from './range.ts'
 
 export interface OriginRequest {
@@ -12,6 +12,27 @@ export interface OriginRequest {
 	client: Headers
 	/** Applies until the response headers arrive, never to the body. */
 	timeoutMs: number
+	/** The clock, in milliseconds since the epoch. */
+	now: number
+}
+
+// Range is never forwarded as sent (singleRange rebuilds it, or drops it), so a huge one
+// just means the whole object; these go to COS verbatim.
+const BOUNDED = [...FORWARDED_CONDITIONALS, 'if-range'] as const
+
+/** The first forwarded header too large to pass on, if any: the caller answers 431 itself. */
+export function oversizedHeader(client: Headers): string | undefined {
+	return BOUNDED.find((name) => (client.get(name)?.length ?? 0) > MAX_FORWARDED_HEADER_BYTES)
+}
+
+/**
+ * RFC 9110 §13.1.5: a date validator matches only an identical Last-Modified that is
+ * strong, i.e. at least one second older than now: an object rewritten within its
+ * Last-Modified second could otherwise be spliced onto the bytes a client already has.
+ */
+function dateStillMatches(lastModified: string | null, ifRangeDate: string, now: number): boolean {
+	const modified = Date.parse(lastModified ?? '')
+	return modified === Date.parse(ifRangeDate) && now - modified >= 1000
 }
 
 export class OriginTimeoutError extends Error {
@@ -71,10 +92,9 @@ export async function requestObject(req: OriginRequest): Promise<Response> {
 	if (!guard) return first
 	const changed =
 		first.status === 412 ||
-		// A date validator only matches an identical Last-Modified (RFC 9110 §13.1.5).
 		(guardDate !== undefined &&
 			first.status === 206 &&
-			Date.parse(first.headers.get('last-modified') ?? '') !== Date.parse(guardDate))
+			!dateStillMatches(first.headers.get('last-modified'), guardDate, req.now))
 	if (!changed) return first
 	await first.body?.cancel()
 	headers.delete('range')

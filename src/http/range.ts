@@ -1,7 +1,8 @@
 // Range handling for the streaming proxy. COS serves one byte range per request; anything
 // else is answered with the whole object (RFC 9110 lets a server ignore Range).
 const MAX_RANGE_HEADER = 200
-const SINGLE_RANGE = /^bytes=(\d{0,19})-(\d{0,19})$/
+// Range units are case-insensitive (RFC 9110 §14.1).
+const SINGLE_RANGE = /^bytes=(\d{0,19})-(\d{0,19})$/i
 
 /** The Range to forward, or undefined to fetch the whole object. */
 export function singleRange(header: string | undefined): string | undefined {

@@ -45,8 +45,7 @@ function input(i: number): PresignInput {
 		method: 'GET',
 		key: objectKey(i),
 		ttl: BENCH_TTL,
-		filename: fileName(i),
-		disposition: 'attachment',
+		response: { contentDisposition: dispositionFor(i) },
 	}
 }
 

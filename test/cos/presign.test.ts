@@ -84,24 +84,22 @@ describe('presignObjectUrl: the path', () => {
 })
 
 describe('presignObjectUrl: response overrides', () => {
-	it('signs a content-disposition with an RFC 8187 filename* for a non-ASCII name', async () => {
-		const { url } = await presignObjectUrl({
-			...base,
-			filename: '季度报告 Q3.pdf',
-			disposition: 'attachment',
-		})
+	it("signs the caller's finished content-disposition exactly as given", async () => {
+		const disposition = `attachment; filename="____ Q3.pdf"; filename*=UTF-8''%E5%AD%A3%E5%BA%A6%E6%8A%A5%E5%91%8A%20Q3.pdf`
+		const { url } = await presignObjectUrl({ ...base, response: { contentDisposition: disposition } })
 		const p = params(url)
-		expect(p.get('response-content-disposition')).toBe(
-			`attachment; filename="____ Q3.pdf"; filename*=UTF-8''%E5%AD%A3%E5%BA%A6%E6%8A%A5%E5%91%8A%20Q3.pdf`,
-		)
+		expect(p.get('response-content-disposition')).toBe(disposition)
 		expect(p.get('q-url-param-list')).toBe('response-content-disposition')
 	})
 
 	it('signs every override it adds', async () => {
 		const { url } = await presignObjectUrl({
 			...base,
-			response: { contentType: 'application/pdf', cacheControl: 'private, max-age=60' },
-			disposition: 'inline',
+			response: {
+				contentType: 'application/pdf',
+				cacheControl: 'private, max-age=60',
+				contentDisposition: 'inline',
+			},
 		})
 		expect(params(url).get('q-url-param-list')).toBe(
 			'response-cache-control;response-content-disposition;response-content-type',
@@ -139,8 +137,13 @@ describe('presignObjectUrl: validity', () => {
 		expect(result.expiresAt).toBe(NOW + 20)
 	})
 
-	it('never outlives notAfter', async () => {
-		expect((await presignObjectUrl({ ...base, notAfter: NOW + 5 })).expiresAt).toBe(NOW + 5)
+	it('stops working by notAfter: COS accepts the whole end second, so it ends a second before', async () => {
+		expect((await presignObjectUrl({ ...base, notAfter: NOW + 5 })).expiresAt).toBe(NOW + 4)
+	})
+
+	it('still signs for the rest of the current second when notAfter is the next one', async () => {
+		expect((await presignObjectUrl({ ...base, notAfter: NOW + 1 })).expiresAt).toBe(NOW)
+		await expect(presignObjectUrl({ ...base, notAfter: NOW })).rejects.toThrow(RangeError)
 	})
 
 	it('fails with a typed error once the temporary key has expired', async () => {

@@ -47,3 +47,15 @@ describe('contentDisposition', () => {
 		expect(cleanFilename('../../etc/passwd')).toBe('.._.._etc_passwd')
 	})
 })
+
+describe('cleanFilename: format characters', () => {
+	it.each([
+		['a zero-width space', 'inv\u200Boice.pdf'],
+		['a zero-width joiner', 'inv\u200Doice.pdf'],
+		['a byte-order mark', '\uFEFFinvoice.pdf'],
+		['a soft hyphen', 'in\u00ADvoice.pdf'],
+		['a word joiner', 'invoice\u2060.pdf'],
+	])('strips %s', (_label, name) => {
+		expect(cleanFilename(name)).toBe('invoice.pdf')
+	})
+})

@@ -65,6 +65,54 @@ describe('redirect delivery', () => {
 		expect(Number(signTime.split(';')[1])).toBeLessThanOrEqual(now + 31)
 	})
 
+	it("ends the signature's last valid second before the share's expiry", async () => {
+		const expiresAt = Math.floor(Date.now() / 1000) + 30
+		await createShare({
+			key: 'x.bin',
+			id: 'redirect-end',
+			expiresAt: new Date(expiresAt * 1000).toISOString(),
+		})
+		const signTime =
+			queryParams((await get('/redirect-end')).headers.get('location') ?? '').get('q-sign-time') ?? ''
+		// COS accepts a key time through its whole end second (q-sign-time end inclusive).
+		expect(Number(signTime.split(';')[1])).toBe(expiresAt - 1)
+	})
+
+	it('signs no content type when neither the share nor the name determines one', async () => {
+		await createShare({ key: 'camera/IMG_0001', id: 'redirect-untyped', disposition: 'inline' })
+		const params = queryParams((await get('/redirect-untyped')).headers.get('location') ?? '')
+		expect(params.get('q-url-param-list')).toBe('response-content-disposition')
+		expect(params.has('response-content-type')).toBe(false)
+		// Without a known type the file always downloads, so an unsigned type added later cannot render.
+		expect(params.get('response-content-disposition')).toBe('attachment; filename="IMG_0001"')
+	})
+
+	it("signs the share's own content type for an extensionless key", async () => {
+		await createShare({
+			key: 'camera/IMG_0002',
+			id: 'redirect-typed',
+			contentType: 'image/jpeg',
+			disposition: 'inline',
+		})
+		const params = queryParams((await get('/redirect-typed')).headers.get('location') ?? '')
+		expect(params.get('response-content-type')).toBe('image/jpeg')
+		expect(params.get('response-content-disposition')).toBe('inline; filename="IMG_0002"')
+	})
+
+	it('keeps redirecting a video share that downloads rather than plays', async () => {
+		await createShare({ key: 'video/demo.mp4', id: 'redirect-video' })
+		const res = await get('/redirect-video')
+		expect(res.status).toBe(302)
+		expect(queryParams(res.headers.get('location') ?? '').get('response-content-type')).toBe('video/mp4')
+	})
+
+	it('serves /:id/download as the same file', async () => {
+		await createShare({ key: 'docs/report.pdf', id: 'redirect-dl' })
+		const res = await get('/redirect-dl/download')
+		expect(res.status).toBe(302)
+		expect(new URL(res.headers.get('location') ?? '').pathname).toBe('/docs/report.pdf')
+	})
+
 	it("clamps the signature to a temporary key's expiry and sends its token", async () => {
 		await createShare({ key: 'x.bin', id: 'redirect-sts' })
 		const expiry = Math.floor(Date.now() / 1000) + 45
@@ -144,6 +192,43 @@ describe('share rules', () => {
 	})
 })
 
+describe('methods and negotiation', () => {
+	it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'])(
+		'answers %s on a share with 405 and Allow: GET, HEAD',
+		async (method) => {
+			await createShare({ key: 'x.bin', id: 'method-1' }).catch(() => undefined)
+			const res = await get('/method-1', { method, headers: { accept: 'application/json' } })
+			expect(res.status).toBe(405)
+			expect(res.headers.get('allow')).toBe('GET, HEAD')
+			expect(await res.json()).toMatchObject({ error: { code: 'method_not_allowed' } })
+		},
+	)
+
+	it('answers a POST to /:id/download with 405 and a page for a browser', async () => {
+		await createShare({ key: 'x.bin', id: 'method-2' })
+		const res = await get('/method-2/download', { method: 'POST', headers: { accept: 'text/html' } })
+		expect(res.status).toBe(405)
+		expect(res.headers.get('allow')).toBe('GET, HEAD')
+		expect(res.headers.get('content-type')).toContain('text/html')
+	})
+
+	it.each([
+		['JSON', 'application/json'],
+		['a page', 'text/html'],
+	])('marks an error as varying by Accept when it is %s', async (_label, accept) => {
+		const res = await get('/no-such-share', { headers: { accept } })
+		expect(res.status).toBe(404)
+		expect(res.headers.get('vary')).toBe('Accept')
+	})
+
+	it('answers 500 invalid_record for a stored record this version cannot read', async () => {
+		await env.SHARES.put('share:unreadable-1', JSON.stringify({ id: 'unreadable-1', key: 42 }))
+		const res = await get('/unreadable-1', { headers: { accept: 'application/json' } })
+		expect(res.status).toBe(500)
+		expect(await res.json()).toMatchObject({ error: { code: 'invalid_record' } })
+	})
+})
+
 describe('system routes', () => {
 	it('reports health without secrets', async () => {
 		const res = await get('/_/health')
@@ -200,16 +285,19 @@ describe('hostile paths', () => {
 
 describe('security headers', () => {
 	it.each([
-		['a redirect', '/sec-redirect', {}],
-		['the health check', '/_/health', {}],
-		['robots.txt', '/robots.txt', {}],
-		['an unknown share (JSON)', '/no-such-share', {}],
-		['an unknown share (page)', '/no-such-share', { accept: 'text/html' }],
-		['an unknown path', '/a/b/c', {}],
-		['the admin API', '/api/shares', {}],
-	])('are on %s', async (_label, path, headers) => {
+		['a redirect', '/sec-redirect', {}, 302],
+		['the health check', '/_/health', {}, 200],
+		['robots.txt', '/robots.txt', {}, 200],
+		['an unknown share (JSON)', '/no-such-share', {}, 404],
+		['an unknown share (page)', '/no-such-share', { accept: 'text/html' }, 404],
+		['an unknown path', '/a/b/c', {}, 404],
+		['the admin API', '/api/shares', {}, 401],
+		['a refused method', '/sec-redirect', { 'x-method': 'POST' }, 405],
+	])('are on %s', async (_label, path, headers: Record<string, string>, status) => {
 		await createShare({ key: 'x.bin', id: 'sec-redirect' }).catch(() => undefined)
-		const res = await get(path, { headers })
+		const { 'x-method': method = 'GET', ...sent } = headers
+		const res = await get(path, { method, headers: sent })
+		expect(res.status).toBe(status)
 		expect(res.headers.get('x-content-type-options')).toBe('nosniff')
 		expect(res.headers.get('referrer-policy')).toBe('no-referrer')
 		expect(res.headers.get('x-robots-tag')).toContain('noindex')
