@@ -75,6 +75,8 @@ export const shareRecordSchema = z.object({
 })
 
 export type ShareRecord = z.infer<typeof shareRecordSchema>
+/** A share of one object (the record becomes a union of file, folder and upload shares). */
+export type FileShareRecord = Extract<ShareRecord, { type: 'file' }>
 
 const slug = z
 	.string()
