@@ -67,7 +67,9 @@ async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.i
 	if (!result.success) {
 		const issue = result.error.issues[0]
 		const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined
-		const field = unknownKey ?? (issue?.path.length ? issue.path.join('.') : 'body')
+		// A nested unknown field is named by its full path (upload.maxFiles), as others are.
+		const path = issue?.path.join('.') ?? ''
+		const field = unknownKey ? (path ? `${path}.${unknownKey}` : unknownKey) : path || 'body'
 		const message = unknownKey ? 'is not a known field' : (issue?.message ?? 'is invalid')
 		throw new AppError(400, 'invalid_body', `${field}: ${message}`, { field })
 	}

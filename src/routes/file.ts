@@ -5,7 +5,7 @@ import { type AppEnv, readConfig } from '../env.ts'
 import { AppError } from '../errors.ts'
 import { redirectTo } from './deliver-redirect.ts'
 import { streamObject } from './deliver-stream.ts'
-import { resolveShare } from './resolve-share.ts'
+import { resolveFileShare } from './resolve-share.ts'
 import { deliveryOf, type Presentation, presentationOf, servingOf } from './serving.ts'
 
 export const fileRoutes = new Hono<AppEnv>()
@@ -13,7 +13,7 @@ export const fileRoutes = new Hono<AppEnv>()
 async function serveFile(c: Context<AppEnv>) {
 	const config = readConfig(c.env)
 	const now = Date.now()
-	const record = await resolveShare(c, now)
+	const record = await resolveFileShare(c, now)
 	const serving = servingOf(record, config, c.req.method === 'HEAD' ? 'HEAD' : 'GET', now)
 	let look: Presentation | undefined
 	const presentation = () => {

@@ -4,7 +4,7 @@ import type { AppEnv } from '../env.ts'
 import { AppError, notFound } from '../errors.ts'
 import { isShareId } from '../shares/id.ts'
 import { shareState } from '../shares/rules.ts'
-import type { ShareRecord } from '../shares/schema.ts'
+import type { FileShareRecord, ShareRecord } from '../shares/schema.ts'
 import { getShare } from '../shares/store.ts'
 
 /** The live share named by the route's `:id` at `now`; unreadable records surface through onError. */
@@ -18,5 +18,12 @@ export async function resolveShare(c: Context<AppEnv>, now: number): Promise<Sha
 	if (state === 'scheduled') throw notFound()
 	if (state === 'expired')
 		throw new AppError(410, 'share_expired', 'Its time is up. Ask whoever shared it for a new link.')
+	return record
+}
+
+/** A live file share: the routes of other kinds of share answer for their own ids. */
+export async function resolveFileShare(c: Context<AppEnv>, now: number): Promise<FileShareRecord> {
+	const record = await resolveShare(c, now)
+	if (record.type !== 'file') throw notFound()
 	return record
 }

@@ -5,7 +5,7 @@ import type { Config, Delivery } from '../env.ts'
 import type { Disposition } from '../http/content-disposition.ts'
 import { headerSafeMediaType, isPlayableMedia, mediaTypeFor, OCTET_STREAM } from '../http/mime.ts'
 import { expiresAtSeconds } from '../shares/rules.ts'
-import type { ShareRecord } from '../shares/schema.ts'
+import type { FileShareRecord } from '../shares/schema.ts'
 
 export type Method = 'GET' | 'HEAD'
 
@@ -40,7 +40,7 @@ export function typeByName(filename: string): string | undefined {
 	return type === OCTET_STREAM ? undefined : type
 }
 
-export function presentationOf(record: ShareRecord): Presentation {
+export function presentationOf(record: FileShareRecord): Presentation {
 	return {
 		filename: record.filename ?? basename(record.key),
 		contentType: headerSafeMediaType(record.contentType),
@@ -48,7 +48,7 @@ export function presentationOf(record: ShareRecord): Presentation {
 	}
 }
 
-export function servingOf(record: ShareRecord, config: Config, method: Method, now: number): Serving {
+export function servingOf(record: FileShareRecord, config: Config, method: Method, now: number): Serving {
 	return {
 		config,
 		method,
@@ -64,7 +64,7 @@ export function servingOf(record: ShareRecord, config: Config, method: Method, n
  * share chose: a player keeps reusing the first redirect's signed URL for every Range
  * request, so a redirected video could no longer seek once that signature ran out.
  */
-export function deliveryOf(record: ShareRecord, config: Config, look: () => Presentation): Delivery {
+export function deliveryOf(record: FileShareRecord, config: Config, look: () => Presentation): Delivery {
 	if (record.delivery) return record.delivery
 	if (record.disposition === 'inline') {
 		const { contentType, filename } = look()

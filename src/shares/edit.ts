@@ -30,35 +30,49 @@ function checkWindow(record: ShareRecord): void {
 		throw new InvalidShareError('notBefore', 'must be before expiresAt')
 }
 
+/** Rules that span fields, checked on every record a create or PATCH produces. */
+function checkCombination(record: ShareRecord): void {
+	if (record.type === 'upload' && record.expiresAt === undefined)
+		throw new InvalidShareError('expiresAt', 'an upload link needs an expiry (expiresAt or expiresIn)')
+	if (record.cache === undefined) return
+	// The edge cache serves bytes itself, so it cannot apply what COS would enforce per request.
+	if (record.type === 'upload') throw new InvalidShareError('cache', 'upload links cannot be cached')
+	if (record.bandwidthLimit !== undefined)
+		throw new InvalidShareError('bandwidthLimit', 'a cached share cannot also be bandwidth-limited')
+	if (record.delivery === 'redirect')
+		throw new InvalidShareError(
+			'delivery',
+			'a cached share is delivered by stream; remove "redirect" or the cache',
+		)
+}
+
 /** Parses a finished record; input schemas are checked already, so a failure names the field anyway. */
 function finish(candidate: Record<string, unknown>): ShareRecord {
 	const result = shareRecordSchema.safeParse(candidate)
 	if (!result.success) throw invalid(result.error)
 	checkWindow(result.data)
+	checkCombination(result.data)
 	return result.data
 }
 
 function invalid(error: z.ZodError): InvalidShareError {
 	const issue = error.issues[0]
+	// A field of another kind of share (a prefix on a file share, say) is named as such.
+	if (issue?.code === 'unrecognized_keys')
+		return new InvalidShareError(issue.keys[0] ?? 'body', 'is not a field of this kind of share')
 	return new InvalidShareError(issue?.path.join('.') || 'body', issue?.message ?? 'is invalid')
 }
 
 /** A new record at revision 1; the share's Durable Object sets the revision it really gets. */
 export function buildRecord(input: CreateShareInput, id: string, nowMs: number): ShareRecord {
 	const now = new Date(nowMs).toISOString()
+	const { id: _id, expiresIn: _expiresIn, ...fields } = input
 	return finish({
+		...fields,
 		v: 1,
 		id,
-		type: 'file',
-		key: input.key,
-		delivery: input.delivery,
-		filename: input.filename,
-		contentType: input.contentType,
-		disposition: input.disposition,
 		notBefore: normalizeDate(input.notBefore),
 		expiresAt: normalizeDate(resolveExpiry(input, nowMs) ?? undefined),
-		signTtl: input.signTtl,
-		note: input.note,
 		page: input.page || undefined,
 		createdAt: now,
 		updatedAt: now,
@@ -68,8 +82,11 @@ export function buildRecord(input: CreateShareInput, id: string, nowMs: number):
 
 /** The record after a PATCH: null clears a field, the revision goes up by one. */
 export function applyPatch(record: ShareRecord, patch: PatchShareInput, nowMs: number): ShareRecord {
+	if (patch.type !== undefined && patch.type !== record.type)
+		throw new InvalidShareError('type', `cannot change; this is a ${record.type} share`)
 	const next: Record<string, unknown> = { ...record }
 	for (const [field, value] of Object.entries(patch)) {
+		if (field === 'type') continue
 		if (field === 'expiresIn') continue
 		next[field] = value === null ? undefined : value
 	}

@@ -11,6 +11,7 @@ export const METADATA_LIMIT_BYTES = 1024
 export interface ShareSummary {
 	type: ShareRecord['type']
 	key?: string
+	prefix?: string
 	expiresAt?: string
 	notBefore?: string
 	createdAt: string
@@ -22,17 +23,18 @@ const jsonBytes = (value: unknown) => encoder.encode(JSON.stringify(value)).byte
 
 /** The list metadata for a record: long text fields are dropped until it fits, never the write. */
 export function summary(record: ShareRecord): ShareSummary {
-	const { key, note, ...small }: ShareSummary = {
+	const { key, prefix, note, ...small }: ShareSummary = {
 		type: record.type,
-		key: record.key,
+		...(record.type === 'file' ? { key: record.key } : { prefix: record.prefix }),
 		expiresAt: record.expiresAt,
 		notBefore: record.notBefore,
 		createdAt: record.createdAt,
 		note: record.note,
 	}
+	const where = key === undefined ? { prefix } : { key }
 	const candidates: ShareSummary[] = [
-		{ ...small, key, note },
-		{ ...small, key },
+		{ ...small, ...where, note },
+		{ ...small, ...where },
 		{ ...small, note },
 	]
 	return candidates.find((candidate) => jsonBytes(candidate) <= METADATA_LIMIT_BYTES) ?? small

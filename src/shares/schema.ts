@@ -39,6 +39,14 @@ const mediaType = z
 		'must be a media type such as application/pdf (visible ASCII only)',
 	)
 
+/** COS's per-request bandwidth cap is 819,200–838,860,800 bits/s; shares state bytes/s. */
+export const MIN_BANDWIDTH_LIMIT = 102_400
+export const MAX_BANDWIDTH_LIMIT = 104_857_600
+/** The longest edge-cache lifetime a share may ask for: one year. */
+export const MAX_CACHE_AGE = 365 * 86400
+/** COS's largest object (multipart): 48.82 TB. */
+export const MAX_UPLOAD_FILE_SIZE = 48.82e12
+
 export const shareFields = {
 	delivery: z.enum(['redirect', 'stream']),
 	filename: noControls(255),
@@ -49,19 +57,57 @@ export const shareFields = {
 	signTtl: z.int().min(1).max(MAX_SIGN_TTL),
 	note: z.string().max(1000),
 	page: z.boolean(),
+	/** Bytes per second; becomes COS's signed x-cos-traffic-limit (bits per second). */
+	bandwidthLimit: z.int().min(MIN_BANDWIDTH_LIMIT).max(MAX_BANDWIDTH_LIMIT),
+	cache: z.strictObject({ maxAge: z.int().min(1).max(MAX_CACHE_AGE) }),
 }
+
+/** A folder or upload prefix: a valid key that names a "folder" (ends with '/'), never the bucket root. */
+const prefix = z.string().superRefine((value, ctx) => {
+	if (!value.endsWith('/') || value === '/') {
+		ctx.addIssue({ code: 'custom', message: 'must end with "/" and name a folder, such as "photos/2026/"' })
+		return
+	}
+	try {
+		// The same rules as a key: the prefix is the start of every key served under it.
+		assertObjectKey(value)
+		if (value.split('/').slice(0, -1).includes('')) throw new TypeError('prefix has an empty segment')
+	} catch (error) {
+		ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid prefix' })
+	}
+})
+
+const mimePattern = z
+	.string()
+	.max(100)
+	.regex(/^[\w.+-]+\/(\*|[\w.+-]+)$/, 'must be a media type or a pattern such as image/*')
+	.transform((value) => value.toLowerCase())
+const extension = z
+	.string()
+	.max(32)
+	.regex(/^(\.[A-Za-z0-9_-]{1,16}){1,3}$/, 'must be an extension such as ".pdf"')
+	.transform((value) => value.toLowerCase())
+
+/** What an upload link lets a visitor put into its prefix. */
+export const uploadRules = z.strictObject({
+	/** Bytes per file. */
+	maxFileSize: z.int().min(1).max(MAX_UPLOAD_FILE_SIZE),
+	allowedTypes: z.array(mimePattern).min(1).max(100).optional(),
+	allowedExtensions: z.array(extension).min(1).max(100).optional(),
+	overwrite: z.boolean().optional(),
+	keyTemplate: noControls(512).optional(),
+})
+
+export type UploadRules = z.infer<typeof uploadRules>
 
 /** The longest `expiresIn`: ten years. */
 export const MAX_EXPIRES_IN = 10 * 365 * 86400
 
-export const shareRecordSchema = z.object({
+/** Fields every kind of share has. */
+const commonRecord = {
 	v: z.literal(1),
 	id: z.string().regex(SLUG_PATTERN),
-	type: z.literal('file'),
-	key: objectKey,
 	delivery: shareFields.delivery.optional(),
-	filename: shareFields.filename.optional(),
-	contentType: shareFields.contentType.optional(),
 	disposition: shareFields.disposition.optional(),
 	notBefore: shareFields.notBefore.optional(),
 	expiresAt: shareFields.expiresAt.optional(),
@@ -69,47 +115,104 @@ export const shareRecordSchema = z.object({
 	note: shareFields.note.optional(),
 	/** Show a download page to browsers (issue 8); absent means false. */
 	page: shareFields.page.optional(),
+	bandwidthLimit: shareFields.bandwidthLimit.optional(),
+	cache: shareFields.cache.optional(),
 	createdAt: isoDate,
 	updatedAt: isoDate,
 	revision: z.int().min(1),
+}
+
+// Strict: a field that does not belong to a kind of share is an error, not something to keep.
+const fileRecord = z.strictObject({
+	...commonRecord,
+	type: z.literal('file'),
+	key: objectKey,
+	filename: shareFields.filename.optional(),
+	contentType: shareFields.contentType.optional(),
+})
+const folderRecord = z.strictObject({ ...commonRecord, type: z.literal('folder'), prefix })
+const uploadRecord = z.strictObject({
+	...commonRecord,
+	type: z.literal('upload'),
+	prefix,
+	upload: uploadRules,
 })
 
+export const shareRecordSchema = z.discriminatedUnion('type', [fileRecord, folderRecord, uploadRecord])
+
 export type ShareRecord = z.infer<typeof shareRecordSchema>
-/** A share of one object (the record becomes a union of file, folder and upload shares). */
+export type ShareType = ShareRecord['type']
+/** A share of one object. */
 export type FileShareRecord = Extract<ShareRecord, { type: 'file' }>
+/** A share of a prefix to browse and download from. */
+export type FolderShareRecord = Extract<ShareRecord, { type: 'folder' }>
+/** A link that lets visitors upload into a prefix. */
+export type UploadShareRecord = Extract<ShareRecord, { type: 'upload' }>
 
 const slug = z
 	.string()
 	.regex(SLUG_PATTERN, 'must be 3–64 letters, digits, "-" or "_", starting with a letter or digit')
 	.refine((id) => !isReserved(id), 'is a reserved word')
 
-export const createShareSchema = z
-	.strictObject({
+/** Fields every create body may carry. */
+const commonCreate = {
+	id: slug.optional(),
+	delivery: shareFields.delivery.optional(),
+	disposition: shareFields.disposition.optional(),
+	expiresAt: inputDate.optional(),
+	expiresIn: z.int().min(1).max(MAX_EXPIRES_IN).optional(),
+	notBefore: inputDate.optional(),
+	signTtl: shareFields.signTtl.optional(),
+	note: shareFields.note.optional(),
+	page: shareFields.page.optional(),
+	bandwidthLimit: shareFields.bandwidthLimit.optional(),
+	cache: shareFields.cache.optional(),
+}
+
+const createVariants = z.discriminatedUnion('type', [
+	z.strictObject({
+		...commonCreate,
+		type: z.literal('file'),
 		key: objectKey,
-		id: slug.optional(),
-		type: z.literal('file').optional(),
-		delivery: shareFields.delivery.optional(),
-		expiresAt: inputDate.optional(),
-		expiresIn: z.int().min(1).max(MAX_EXPIRES_IN).optional(),
-		notBefore: inputDate.optional(),
 		filename: shareFields.filename.optional(),
 		contentType: shareFields.contentType.optional(),
-		disposition: shareFields.disposition.optional(),
-		signTtl: shareFields.signTtl.optional(),
-		note: shareFields.note.optional(),
-		page: shareFields.page.optional(),
-	})
-	.refine((body) => body.expiresAt === undefined || body.expiresIn === undefined, {
-		message: 'give expiresAt or expiresIn, not both',
-		path: ['expiresIn'],
+	}),
+	z.strictObject({ ...commonCreate, type: z.literal('folder'), prefix }),
+	z.strictObject({ ...commonCreate, type: z.literal('upload'), prefix, upload: uploadRules }),
+])
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** A create body; `type` defaults to "file", so bodies written before folders existed still work. */
+export const createShareSchema = z
+	.preprocess(
+		(body) => (isObject(body) && body.type === undefined ? { ...body, type: 'file' } : body),
+		createVariants,
+	)
+	.superRefine((body, ctx) => {
+		if (body.expiresAt !== undefined && body.expiresIn !== undefined)
+			ctx.addIssue({ code: 'custom', message: 'give expiresAt or expiresIn, not both', path: ['expiresIn'] })
+		if (body.type === 'upload' && body.expiresAt === undefined && body.expiresIn === undefined)
+			ctx.addIssue({
+				code: 'custom',
+				message: 'an upload link needs an expiry (expiresAt or expiresIn)',
+				path: ['expiresAt'],
+			})
 	})
 
 export type CreateShareInput = z.infer<typeof createShareSchema>
 
-/** PATCH: any field, null clears an optional one. */
+/**
+ * PATCH: any field, null clears an optional one. Which fields fit the share's kind is
+ * checked against the record it changes (src/shares/edit.ts); `type` never changes.
+ */
 export const patchShareSchema = z
 	.strictObject({
+		type: z.enum(['file', 'folder', 'upload']).optional(),
 		key: objectKey.optional(),
+		prefix: prefix.optional(),
+		upload: uploadRules.optional(),
 		delivery: shareFields.delivery.nullable().optional(),
 		expiresAt: inputDate.nullable().optional(),
 		expiresIn: z.int().min(1).max(MAX_EXPIRES_IN).optional(),
@@ -120,6 +223,8 @@ export const patchShareSchema = z
 		signTtl: shareFields.signTtl.nullable().optional(),
 		note: shareFields.note.nullable().optional(),
 		page: shareFields.page.nullable().optional(),
+		bandwidthLimit: shareFields.bandwidthLimit.nullable().optional(),
+		cache: shareFields.cache.nullable().optional(),
 	})
 	.refine((body) => body.expiresAt === undefined || body.expiresIn === undefined, {
 		message: 'give expiresAt or expiresIn, not both',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { presentationOf, typeByName } from '../../src/routes/serving.ts'
-import type { ShareRecord } from '../../src/shares/schema.ts'
+import type { FileShareRecord } from '../../src/shares/schema.ts'
 
-const record = (patch: Partial<ShareRecord>): ShareRecord =>
+const record = (patch: Partial<FileShareRecord>): FileShareRecord =>
 	({
 		id: 'serving-1',
 		type: 'file',
@@ -11,7 +11,7 @@ const record = (patch: Partial<ShareRecord>): ShareRecord =>
 		updatedAt: '2026-01-01T00:00:00Z',
 		revision: 1,
 		...patch,
-	}) as ShareRecord
+	}) as FileShareRecord
 
 describe('presentationOf', () => {
 	it("keeps a stored contentType out of headers unless it is printable ASCII (records outlive today's schema)", () => {

@@ -1,11 +1,11 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import type { ShareRecord } from '../../src/shares/schema.ts'
+import type { FileShareRecord, ShareRecord } from '../../src/shares/schema.ts'
 import type { ShareState } from '../../src/shares/state.ts'
 import { createShare, deleteShare, readShare, updateShare } from '../../src/shares/store.ts'
 
-const record = (id: string, extra: Partial<ShareRecord> = {}): ShareRecord => ({
+const record = (id: string, extra: Partial<FileShareRecord> = {}): FileShareRecord => ({
 	v: 1,
 	id,
 	type: 'file',

@@ -2,7 +2,7 @@ import { env, exports } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isShareId, RANDOM_ID_LENGTH, randomId } from '../../src/shares/id.ts'
 import { KEY_PREFIX, METADATA_LIMIT_BYTES, putReplica, summary } from '../../src/shares/replica.ts'
-import type { ShareRecord } from '../../src/shares/schema.ts'
+import type { FileShareRecord, ShareRecord } from '../../src/shares/schema.ts'
 import {
 	clearShareCache,
 	createShare,
@@ -16,7 +16,7 @@ import {
 
 const putShare = (kv: KVNamespace, share: ShareRecord) => putReplica(kv, share, Date.now())
 
-const record = (id: string, extra: Partial<ShareRecord> = {}): ShareRecord => ({
+const record = (id: string, extra: Partial<FileShareRecord> = {}): FileShareRecord => ({
 	v: 1,
 	id,
 	type: 'file',
