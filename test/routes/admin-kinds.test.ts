@@ -12,8 +12,7 @@ interface ErrorBody {
 }
 
 const create = (json: Record<string, unknown>) => adminRequest('', { method: 'POST', json })
-const patch = (id: string, json: Record<string, unknown>) =>
-	adminRequest(`/${id}`, { method: 'PATCH', json })
+const patch = (id: string, json: Record<string, unknown>) => adminRequest(`/${id}`, { method: 'PATCH', json })
 
 async function expectInvalid(res: Response, field: string) {
 	expect(res.status).toBe(400)
@@ -155,7 +154,10 @@ describe('cache and bandwidth rules', () => {
 	})
 
 	it('refuses a cache on a share that insists on redirects, naming delivery', async () => {
-		await expectInvalid(await create({ key: 'a.bin', delivery: 'redirect', cache: { maxAge: 60 } }), 'delivery')
+		await expectInvalid(
+			await create({ key: 'a.bin', delivery: 'redirect', cache: { maxAge: 60 } }),
+			'delivery',
+		)
 	})
 
 	it.each([
