@@ -1,19 +1,18 @@
-// File share links: GET|HEAD /:id and /:id/download. Resolve the share, then deliver it by
-// redirect or stream; every request signs afresh.
+// Share links: GET|HEAD /:id and /:id/download. Resolve the share, then hand it to the
+// route of its kind; a file is delivered by redirect or stream, signed afresh each time.
 import { type Context, Hono } from 'hono'
 import { type AppEnv, readConfig } from '../env.ts'
-import { AppError } from '../errors.ts'
+import { AppError, notFound } from '../errors.ts'
+import type { FileShareRecord } from '../shares/schema.ts'
 import { redirectTo } from './deliver-redirect.ts'
 import { streamObject } from './deliver-stream.ts'
-import { resolveFileShare } from './resolve-share.ts'
+import { resolveFileShare, resolveShare } from './resolve-share.ts'
 import { deliveryOf, type Presentation, presentationOf, servingOf } from './serving.ts'
 
 export const fileRoutes = new Hono<AppEnv>()
 
-async function serveFile(c: Context<AppEnv>) {
+function deliverFile(c: Context<AppEnv>, record: FileShareRecord, now: number) {
 	const config = readConfig(c.env)
-	const now = Date.now()
-	const record = await resolveFileShare(c, now)
 	const serving = servingOf(record, config, c.req.method === 'HEAD' ? 'HEAD' : 'GET', now)
 	let look: Presentation | undefined
 	const presentation = () => {
@@ -25,12 +24,31 @@ async function serveFile(c: Context<AppEnv>) {
 		: redirectTo(serving, record, presentation)
 }
 
+/** The share's own address: each kind of share answers it its own way. */
+async function serveShareRoot(c: Context<AppEnv>) {
+	const now = Date.now()
+	const record = await resolveShare(c, now)
+	if (record.type === 'file') return deliverFile(c, record, now)
+
+	// Folder shares: their routes answer here.
+
+	// Upload links: their routes answer here.
+
+	throw notFound()
+}
+
+/** /:id/download: always the file itself, for file shares only. */
+async function serveDownload(c: Context<AppEnv>) {
+	const now = Date.now()
+	return deliverFile(c, await resolveFileShare(c, now), now)
+}
+
 function methodNotAllowed(c: Context<AppEnv>): never {
 	c.header('Allow', 'GET, HEAD')
 	throw new AppError(405, 'method_not_allowed', 'Share links can only be read (GET or HEAD).')
 }
 
-fileRoutes.get('/:id', serveFile)
-fileRoutes.get('/:id/download', serveFile)
+fileRoutes.get('/:id', serveShareRoot)
+fileRoutes.get('/:id/download', serveDownload)
 fileRoutes.all('/:id', methodNotAllowed)
 fileRoutes.all('/:id/download', methodNotAllowed)
