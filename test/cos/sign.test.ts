@@ -82,6 +82,10 @@ describe('cosAuthorization HttpString rules', () => {
 		['an empty secretKey', { secretKey: '' }],
 		['a key with a lone surrogate', { key: 'bad\ud800' }],
 		['a key time that ends before it starts', { keyTime: { start: 10, end: 5 } }],
+		['a key time before 1970', { keyTime: { start: -1, end: 5 } }],
+		['a secretId with "&"', { secretId: 'AKID&x' }],
+		['a secretId with a space', { secretId: 'AKID x' }],
+		['an empty parameter name', { query: { '': 'x' } }],
 		['a fractional key time', { keyTime: { start: 1.5, end: 5 } }],
 		['a method that is not a token', { method: 'GET /x' }],
 	])('refuses %s', async (_label, patch) => {

@@ -13,6 +13,7 @@ describe('redact', () => {
 			'q-signature=[redacted]',
 			'0a1b2c3d4e5f',
 		],
+		['an upper-case signature', 'Q-SIGNATURE=0A1B2C3D4E5F', 'Q-SIGNATURE=[redacted]', '0A1B2C3D4E5F'],
 		['a percent-encoded signature', 'auth q-signature%3Dabcdef0123', 'q-signature=[redacted]', 'abcdef0123'],
 		['a bearer token', 'header was Bearer s3cr3t-t0ken.value', 'Bearer=[redacted]', 's3cr3t-t0ken'],
 		['a SecretId', 'q-ak=AKIDsecretid123&q-sign-time=1', 'q-ak=[redacted]', 'AKIDsecretid123'],

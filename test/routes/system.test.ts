@@ -73,6 +73,15 @@ describe('GET /_/health', () => {
 		expect(await res.json()).toEqual({ ok: true, config: 'ok', credentials: 'permanent' })
 	})
 
+	it('is never cached', async () => {
+		expect((await get('/_/health')).headers.get('cache-control')).toBe('no-store')
+	})
+
+	it("shows the admin a custom endpoint's host", async () => {
+		const res = await get('/_/health', asAdmin, envWith({ COS_ENDPOINT: 'https://files.example.com' }))
+		expect(await res.json()).toMatchObject({ endpoint: 'files.example.com' })
+	})
+
 	it('names a missing setting publicly with 503', async () => {
 		const res = await get('/_/health', {}, envWith({ COS_REGION: 'Nowhere!' }))
 		expect(res.status).toBe(503)
@@ -105,5 +114,13 @@ describe('request ids', () => {
 
 	it('ignores a cf-ray whose colo is not the one request.cf names', async () => {
 		expect(await errorRequestId({ colo: 'DFW' })).not.toBe(RAY)
+	})
+})
+
+describe('robots.txt', () => {
+	it('keeps every crawler out, cacheable for a day', async () => {
+		const res = await get('/robots.txt')
+		expect(await res.text()).toBe('User-agent: *\nDisallow: /\n')
+		expect(res.headers.get('cache-control')).toBe('public, max-age=86400')
 	})
 })
