@@ -1,11 +1,18 @@
 // `npm start`: the whole product offline — COS emulator, worker, demo shares — until Ctrl-C.
-import { DEMO_SHARES, startStack } from './stack.ts'
+import { DEMO_SHARES, type Stack, startStack } from './stack.ts'
 
 const verbose = process.argv.includes('--verbose')
 const started = Date.now()
 process.stdout.write('Starting the COS emulator and the worker (wrangler dev)…\n')
 
-const stack = await startStack({ log: verbose ? (line) => process.stdout.write(`${line}\n`) : undefined })
+let stack: Stack
+try {
+	stack = await startStack({ log: verbose ? (line) => process.stdout.write(`${line}\n`) : undefined })
+} catch (error) {
+	// The message carries what a child printed before it died; a stack trace adds nothing.
+	process.stderr.write(`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}\n`)
+	process.exit(1)
+}
 
 const width = Math.max(...DEMO_SHARES.map((s) => s.id.length)) + stack.workerUrl.length + 2
 const links = DEMO_SHARES.map((s) => `  ${`${stack.workerUrl}/${s.id}`.padEnd(width)} ${s.what}`).join('\n')

@@ -15,13 +15,18 @@ export interface Config {
 	/** Origin for share URLs in API responses; undefined means the request's origin. */
 	publicBaseUrl: string | undefined
 	adminToken: string
-	linkSecret: string
+	/** Unset until a feature needs it; such a feature asks through requireLinkSecret(). */
+	linkSecret: string | undefined
 	/** How long to wait for COS's response headers when streaming (never the body). */
 	originTimeoutMs: number
 }
 
 export interface AppEnv {
-	Bindings: Cloudflare.Env & { COS_SECURITY_TOKEN?: string; ORIGIN_TIMEOUT_MS?: string }
+	Bindings: Cloudflare.Env & {
+		COS_SECURITY_TOKEN?: string
+		ORIGIN_TIMEOUT_MS?: string
+		LINK_SECRET?: string
+	}
 	Variables: { requestId?: string; config: Config }
 }
 
@@ -46,11 +51,29 @@ function required(env: Record<string, unknown>, name: string): string {
 	return value
 }
 
-function secret(env: Record<string, unknown>, name: string): string {
-	const value = required(env, name)
+function checkSecretLength(name: string, value: string): string {
 	if (value.length < MIN_SECRET_LENGTH)
 		throw new ConfigError(name, `must be at least ${MIN_SECRET_LENGTH} characters`)
 	return value
+}
+
+/** The admin token: what a client can send back in `Authorization: Bearer <token>`. */
+function adminToken(env: Record<string, unknown>): string {
+	const value = checkSecretLength('ADMIN_TOKEN', required(env, 'ADMIN_TOKEN'))
+	// A header value carries visible ASCII only, and the admin route reads the token up to
+	// the first whitespace: any other token could never log in.
+	if (!/^[\x21-\x7e]+$/.test(value))
+		throw new ConfigError(
+			'ADMIN_TOKEN',
+			'must be visible ASCII without spaces (it is sent in a Bearer header)',
+		)
+	return value
+}
+
+/** The LINK_SECRET of a feature that cannot work without it. */
+export function requireLinkSecret(config: Config): string {
+	if (config.linkSecret === undefined) throw new ConfigError('LINK_SECRET', 'is not set')
+	return config.linkSecret
 }
 
 /** A whole-number setting within [min, max], or its default when unset. */
@@ -92,8 +115,11 @@ export function parseConfig(env: Record<string, unknown>): Config {
 		region: required(env, 'COS_REGION'),
 		endpoint: text(env, 'COS_ENDPOINT') || undefined,
 	}
+	// In this order, each check fails only on its own setting: the accelerate domain needs no
+	// region, and the default domain then fails only on a bad region.
 	for (const [setting, check] of [
-		['COS_BUCKET', () => bucketBaseUrl({ ...target, endpoint: undefined })],
+		['COS_BUCKET', () => bucketBaseUrl({ ...target, endpoint: undefined, accelerate: true })],
+		['COS_REGION', () => bucketBaseUrl({ ...target, endpoint: undefined })],
 		['COS_ENDPOINT', () => bucketBaseUrl(target)],
 	] as const) {
 		try {
@@ -119,6 +145,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
 			throw new ConfigError('PUBLIC_BASE_URL', 'must be an origin such as https://share.example.com')
 		publicBaseUrl = url.origin
 	}
+	const linkSecret = text(env, 'LINK_SECRET')
 	const originTimeoutMs = wholeNumber(env, 'ORIGIN_TIMEOUT_MS', 20_000, 120_000, 'milliseconds')
 	return {
 		originTimeoutMs,
@@ -127,8 +154,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
 		signTtl,
 		defaultDelivery: delivery,
 		publicBaseUrl,
-		adminToken: secret(env, 'ADMIN_TOKEN'),
-		linkSecret: secret(env, 'LINK_SECRET'),
+		adminToken: adminToken(env),
+		linkSecret: linkSecret === '' ? undefined : checkSecretLength('LINK_SECRET', linkSecret),
 	}
 }
 

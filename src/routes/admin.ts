@@ -1,7 +1,6 @@
 // Admin API: /api/shares, bearer token, JSON in and out.
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { timingSafeEqual } from 'hono/utils/buffer'
 import type { z } from 'zod'
 import { type AppEnv, readConfig } from '../env.ts'
 import { AppError, notFound } from '../errors.ts'
@@ -12,6 +11,7 @@ import { shareState } from '../shares/rules.ts'
 import { createShareSchema, patchShareSchema, type ShareRecord } from '../shares/schema.ts'
 import type { IfMatch } from '../shares/state.ts'
 import { createShare, deleteShare, listShares, readShare, updateShare } from '../shares/store.ts'
+import { hasAdminToken } from './admin-auth.ts'
 import { secure } from './secure.ts'
 
 export const admin = new Hono<AppEnv>()
@@ -29,10 +29,7 @@ const DEFAULT_PAGE = 100
 
 admin.use(async (c, next) => {
 	const config = readConfig(c.env)
-	const header = c.req.header('authorization') ?? ''
-	const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? ''
-	// timingSafeEqual hashes both sides first, so neither length nor content leaks.
-	if (!(await timingSafeEqual(token, config.adminToken))) {
+	if (!(await hasAdminToken(c.req.header('authorization'), config.adminToken))) {
 		c.header('WWW-Authenticate', 'Bearer realm="coslink"')
 		throw new AppError(
 			401,

@@ -82,9 +82,48 @@ describe('cosAuthorization HttpString rules', () => {
 		['an empty secretKey', { secretKey: '' }],
 		['a key with a lone surrogate', { key: 'bad\ud800' }],
 		['a key time that ends before it starts', { keyTime: { start: 10, end: 5 } }],
+		['a key time before 1970', { keyTime: { start: -1, end: 5 } }],
+		['a secretId with "&"', { secretId: 'AKID&x' }],
+		['a secretId with a space', { secretId: 'AKID x' }],
+		['an empty parameter name', { query: { '': 'x' } }],
 		['a fractional key time', { keyTime: { start: 1.5, end: 5 } }],
 		['a method that is not a token', { method: 'GET /x' }],
 	])('refuses %s', async (_label, patch) => {
 		await expect(cosAuthorization({ ...base, method: 'GET', key: 'k', ...patch })).rejects.toThrow()
+	})
+})
+
+describe('signing with more than one secret in one isolate', () => {
+	// Expected values from Node's own crypto: HMAC-SHA1(HMAC-SHA1(secret, keyTime), StringToSign).
+	const FIRST = {
+		secretKey: 'first-secret-key-0000000000000000',
+		signature: '42e1594adc7e397d60820893aef9257ab72ba32c',
+	}
+	const SECOND = {
+		secretKey: 'second-secret-key-111111111111111',
+		signature: '44c58232ed5b9000250ce748d9ed3b1c8359224a',
+	}
+	const sign = (secretKey: string) =>
+		cosSignatureParts({
+			secretId: 'AKIDexample',
+			secretKey,
+			method: 'GET',
+			key: 'k',
+			keyTime: { start: 1700000000, end: 1700000300 },
+		}).then((parts) => parts.signature)
+
+	it('signs each secret with its own key, one after the other', async () => {
+		clearSigningCaches()
+		expect(await sign(FIRST.secretKey)).toBe(FIRST.signature)
+		expect(await sign(SECOND.secretKey)).toBe(SECOND.signature)
+		expect(await sign(FIRST.secretKey)).toBe(FIRST.signature)
+	})
+
+	it('signs each secret with its own key, both at once from a cold cache', async () => {
+		clearSigningCaches()
+		expect(await Promise.all([sign(FIRST.secretKey), sign(SECOND.secretKey)])).toEqual([
+			FIRST.signature,
+			SECOND.signature,
+		])
 	})
 })

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { XMLParser } from 'fast-xml-parser'
@@ -185,6 +186,25 @@ export function signedWindow(url: string): [number, number] {
 	const match = /^(\d+);(\d+)$/.exec(keyTime)
 	if (!match) throw new Error(`no q-key-time in ${url}`)
 	return [Number(match[1]), Number(match[2])]
+}
+
+/**
+ * A GET with an explicit Host header (fetch will not send one), for a signed URL asked of
+ * another server than the one it names. The body is read whole.
+ */
+export function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+	return new Promise((resolve, reject) => {
+		const req = httpRequest(url, { headers: { host } }, (res) => {
+			const chunks: Buffer[] = []
+			res.on('data', (chunk: Buffer) => chunks.push(chunk))
+			res.on('end', () =>
+				resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+			)
+			res.on('error', reject)
+		})
+		req.on('error', reject)
+		req.end()
+	})
 }
 
 // ---------------------------------------------------------------------------------------

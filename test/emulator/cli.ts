@@ -1,15 +1,26 @@
 // Runs the emulator on its own, for `wrangler dev` and manual testing:
-//   npx node test/emulator/cli.ts --port 9100 --root ./.wrangler/cos \
-//     --bucket examplebucket-1250000000 --region ap-guangzhou --secret-id X --secret-key Y \
-//     [--token T] [--seed [--big-size BYTES]] [--host H] [--quiet]
-// Options fall back to COS_SECRET_ID, COS_SECRET_KEY, COS_SECURITY_TOKEN, COS_BUCKET,
-// COS_REGION, COS_EMULATOR_PORT, COS_EMULATOR_ROOT and COS_EMULATOR_BIG_SIZE. Prints one
-// JSON line on stdout once listening; request logs go to stderr so stdout stays parseable.
+//   COS_SECRET_ID=X COS_SECRET_KEY=Y npx node test/emulator/cli.ts --port 9100 \
+//     --root ./.wrangler/cos --bucket examplebucket-1250000000 --region ap-guangzhou \
+//     [--seed [--big-size BYTES]] [--host H] [--quiet]
+// The key comes only from COS_SECRET_ID, COS_SECRET_KEY and COS_SECURITY_TOKEN, never from
+// arguments: arguments show in `ps`, and a key starting with '-' would parse as an option.
+// Options fall back to COS_BUCKET, COS_REGION, COS_EMULATOR_PORT, COS_EMULATOR_ROOT and
+// COS_EMULATOR_BIG_SIZE. Prints one JSON line on stdout once listening; request logs go to
+// stderr so stdout stays parseable.
 // Without --root the objects live in a temp dir that is removed on exit.
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startEmulator } from './server.ts'
+
+const SECRET_OPTIONS = ['--secret-id', '--secret-key', '--token']
+const secretOption = process.argv.find((arg) => SECRET_OPTIONS.includes(arg.split('=')[0] ?? ''))
+if (secretOption !== undefined) {
+	process.stderr.write(
+		`cos emulator: ${secretOption.split('=')[0]} is not accepted: set COS_SECRET_ID, COS_SECRET_KEY and COS_SECURITY_TOKEN in the environment instead\n`,
+	)
+	process.exit(2)
+}
 
 const { values } = parseArgs({
 	options: {
@@ -18,9 +29,6 @@ const { values } = parseArgs({
 		root: { type: 'string' },
 		bucket: { type: 'string' },
 		region: { type: 'string' },
-		'secret-id': { type: 'string' },
-		'secret-key': { type: 'string' },
-		token: { type: 'string' },
 		seed: { type: 'boolean', default: false },
 		'big-size': { type: 'string' },
 		quiet: { type: 'boolean', default: false },
@@ -45,7 +53,7 @@ if (!/^\d+$/.test(portText) || port > 65535) fail(`--port must be 0-65535 (got "
 const bigSizeText = values['big-size'] ?? env.COS_EMULATOR_BIG_SIZE
 if (bigSizeText !== undefined && !/^\d+$/.test(bigSizeText))
 	fail(`--big-size must be a number of bytes (got "${bigSizeText}")`)
-const token = values.token ?? env.COS_SECURITY_TOKEN
+const token = env.COS_SECURITY_TOKEN
 const rootArg = values.root ?? env.COS_EMULATOR_ROOT
 const root = rootArg === undefined ? undefined : resolve(rootArg)
 if (root !== undefined) await mkdir(root, { recursive: true })
@@ -56,8 +64,8 @@ const emulator = await startEmulator({
 	...(root === undefined ? {} : { root }),
 	bucket: required(values.bucket ?? env.COS_BUCKET, '--bucket (or COS_BUCKET)'),
 	region: required(values.region ?? env.COS_REGION, '--region (or COS_REGION)'),
-	secretId: required(values['secret-id'] ?? env.COS_SECRET_ID, '--secret-id (or COS_SECRET_ID)'),
-	secretKey: required(values['secret-key'] ?? env.COS_SECRET_KEY, '--secret-key (or COS_SECRET_KEY)'),
+	secretId: required(env.COS_SECRET_ID, 'COS_SECRET_ID'),
+	secretKey: required(env.COS_SECRET_KEY, 'COS_SECRET_KEY'),
 	...(token ? { securityToken: token } : {}),
 	seed: values.seed && (bigSizeText === undefined ? true : { bigSize: Number(bigSizeText) }),
 	// A long-running server must not keep every request in memory.

@@ -761,7 +761,9 @@ describe('memory', () => {
 		})
 		expect(received).toBe(size)
 		expect(`"${hash.digest('hex')}"`).toBe(meta.etag)
-		expect(peak - before).toBeLessThan(32 * 1024 * 1024)
+		// Buffering the object would add all 64 MiB; RSS also moves with GC timing, which on a
+		// loaded machine was seen to add 34 MiB without any buffering, so the bar is 48 MiB.
+		expect(peak - before).toBeLessThan(48 * 1024 * 1024)
 	})
 })
 

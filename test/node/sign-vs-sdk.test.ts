@@ -12,6 +12,24 @@ const sdkMethod = (method: string) => method as COS.Method
 
 const NUM_RUNS = process.env.CI ? 1500 : 1000
 
+// The SDK's constructor console.errors about any SecretId or SecretKey holding a space, and
+// these properties generate such keys on purpose (the signer must handle them). Only those
+// two lines are dropped, and only while the constructor runs.
+const SDK_KEY_COMPLAINT = /^error: Secret(Id|Key)( format is incorrect|格式错误)/
+
+function sdkClient(options: COS.COSOptions): COS {
+	const error = console.error
+	console.error = (...args: unknown[]) => {
+		if (typeof args[0] === 'string' && SDK_KEY_COMPLAINT.test(args[0])) return
+		error(...args)
+	}
+	try {
+		return new COS(options)
+	} finally {
+		console.error = error
+	}
+}
+
 describe('cosAuthorization matches COS.getAuthorization', () => {
 	it.each(TENCENT_VECTORS)('agrees on the header set the SDK keeps for $name', async (vector) => {
 		// Today's SDK signs an allow-list of headers that excludes `date`: compare like with like.
@@ -97,7 +115,7 @@ describe('presignObjectUrl matches COS getObjectUrl', () => {
 				fc.integer({ min: 1_000_000_000, max: 3_000_000_000 }),
 				async (cred, method, key, query, headers, token, ttl, nowSeconds) => {
 					vi.spyOn(Date, 'now').mockReturnValue(nowSeconds * 1000)
-					const cos = new COS({
+					const cos = sdkClient({
 						SecretId: cred.secretId,
 						SecretKey: cred.secretKey,
 						...(token ? { SecurityToken: token } : {}),

@@ -1,0 +1,31 @@
+// The edges of a pre-signed URL's validity window.
+import { describe, expect, it } from 'vitest'
+import { type PresignInput, presignObjectUrl } from '../../src/cos/presign.ts'
+
+const NOW = 1_800_000_000
+const base: PresignInput = {
+	credentials: { secretId: 'AKIDexample', secretKey: 'secret-key' },
+	target: { bucket: 'examplebucket-1250000000', region: 'ap-guangzhou' },
+	method: 'GET',
+	key: 'docs/report.pdf',
+	ttl: 300,
+	now: NOW * 1000,
+}
+
+describe('presignObjectUrl validity', () => {
+	it('ends a fractional ttl on the whole second before it', async () => {
+		expect((await presignObjectUrl({ ...base, ttl: 1.5 })).expiresAt).toBe(NOW + 1)
+	})
+
+	it('refuses a window that would end at the current second', async () => {
+		await expect(presignObjectUrl({ ...base, notAfter: NOW })).rejects.toThrow(RangeError)
+	})
+
+	it('signs a window that ends one second from now', async () => {
+		expect((await presignObjectUrl({ ...base, notAfter: NOW + 1 })).expiresAt).toBe(NOW + 1)
+	})
+
+	it.each([-1, 1.5])('refuses a skew of %s', async (skew) => {
+		await expect(presignObjectUrl({ ...base, skew })).rejects.toThrow(RangeError)
+	})
+})
