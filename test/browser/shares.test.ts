@@ -43,7 +43,7 @@ async function expectErrorPage(
 	expect(response?.status()).toBe(status)
 	const headers = (await response?.allHeaders()) ?? {}
 	expect(headers['content-type']).toMatch(/^text\/html/)
-	expect(headers['cache-control']).toBe('no-store')
+	expect(headers['cache-control']).toBe('private, no-store')
 	expect(headers['content-security-policy']).toMatch(/default-src 'none'/)
 	const page = b.page
 	await expect.poll(() => page.title()).toBe(`${heading} · coslink`)
