@@ -1,4 +1,4 @@
-// File share links: GET|HEAD /:id and /:id/download. Resolve the share, then
+// File share links: GET|HEAD /:id, /:id/download and /:id/preview. Resolve the share, then
 // answer with its download page (browsers of a page share, link-preview bots) or deliver
 // the file by redirect or stream; every request signs afresh.
 import { type Context, Hono } from 'hono'
@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts'
 import { redirectTo } from './deliver-redirect.ts'
 import { streamObject } from './deliver-stream.ts'
 import { FILE_SHARE_VARY, filePage, PAGE_SHARE_VARY, showsPage } from './file-page.tsx'
+import { servePreview } from './preview.ts'
 import { resolveShare } from './resolve-share.ts'
 import { deliveryOf, type Presentation, presentationOf, servingOf } from './serving.ts'
 
@@ -38,5 +39,7 @@ function methodNotAllowed(c: Context<AppEnv>): never {
 
 fileRoutes.get('/:id', (c) => serveFile(c, true))
 fileRoutes.get('/:id/download', (c) => serveFile(c, false))
+fileRoutes.get('/:id/preview', servePreview)
 fileRoutes.all('/:id', methodNotAllowed)
 fileRoutes.all('/:id/download', methodNotAllowed)
+fileRoutes.all('/:id/preview', methodNotAllowed)
