@@ -21,6 +21,24 @@ export const FILE_SHARE_VARY = 'User-Agent'
 /** The page itself also speaks the visitor's language. */
 const PAGE_VARY = 'Accept, Accept-Language, User-Agent, Sec-Fetch-Mode'
 
+// Encoding a QR code takes about 2 ms of CPU, more than the rest of the page; a share's
+// URL rarely changes, so remember the last few hundred codes (oldest forgotten first).
+const QR_LIMIT = 256
+const qrCodes = new Map<string, string>()
+
+function qrFor(url: string): string {
+	let svg = qrCodes.get(url)
+	if (svg === undefined) {
+		svg = qrSvg(url)
+		if (qrCodes.size >= QR_LIMIT) {
+			const oldest = qrCodes.keys().next()
+			if (!oldest.done) qrCodes.delete(oldest.value)
+		}
+		qrCodes.set(url, svg)
+	}
+	return svg
+}
+
 /**
  * Page or bytes for GET|HEAD /:id. A browser navigation to a page share gets the page;
  * link-preview bots always get it (its card), never the bytes; everyone else the file.
@@ -69,7 +87,7 @@ export async function filePage(
 			downloadUrl={`${path}/download`}
 			previewKind={kind}
 			previewUrl={kind === 'none' ? undefined : `${path}/preview`}
-			qrSvg={qrSvg(shareUrl)}
+			qrSvg={qrFor(shareUrl)}
 			languageLinks={languageLinks(c.req.url)}
 		/>
 	)
