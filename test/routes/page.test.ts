@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { OBJECT_INFO_TTL_MS } from '../../src/routes/object-info.ts'
 import { adminRequest, BUCKET_HOST, createShare, envWith, get, resetBetweenTests } from './helpers.ts'
@@ -317,15 +316,6 @@ describe('the HEAD to COS', () => {
 		await adminRequest('/head-revision', { method: 'PATCH', json: { note: 'changed' } })
 		await get('/head-revision', { headers: CHROME_NAVIGATION })
 		expect(outbound).toHaveLength(2)
-	})
-
-	it('is not shared between environments', async () => {
-		await pageShare('head-env')
-		const outbound = mockCos(PDF)
-		await get('/head-env', { headers: CHROME_NAVIGATION })
-		const other = { ...env, SHARES: env.SHARES } as typeof env
-		await get('/head-env', { headers: CHROME_NAVIGATION }, other)
-		expect(outbound).toHaveLength(1)
 	})
 })
 
