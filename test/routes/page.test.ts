@@ -88,7 +88,7 @@ describe('link-preview bots', () => {
 		expect(outbound.map((req) => req.method)).toEqual(['HEAD'])
 	})
 
-	it('get a page-less answer to HEAD too, never the bytes', async () => {
+	it('get the page’s headers for a HEAD too, never the bytes', async () => {
 		await createShare({ key: 'reports/a.pdf', id: 'bot-head', delivery: 'stream' })
 		const outbound = mockCos(PDF)
 		const res = await get('/bot-head', {
