@@ -51,6 +51,23 @@ export interface Stack {
 }
 
 export const DEMO_SHARES: DemoShare[] = [
+	// First: the download page is what a person who is sent a link sees.
+	{
+		id: 'welcome',
+		what: 'download page in a browser (curl gets the PDF): note, expiry in 7 days, QR code, preview',
+		body: {
+			key: 'docs/report.pdf',
+			filename: 'Q3 report.pdf',
+			page: true,
+			note: 'Final figures for Q3. 第三季度最终数据。',
+			expiresIn: 7 * 86400,
+		},
+	},
+	{
+		id: 'logo-page',
+		what: 'download page of a PNG, with an image preview',
+		body: { key: 'images/logo.png', page: true, expiresIn: 86400 },
+	},
 	{ id: 'q3-report', what: 'PDF, redirect to a fresh signed URL', body: { key: 'docs/report.pdf' } },
 	{
 		id: 'q3-report-inline',

@@ -21,6 +21,14 @@ export const OBJECT_CSP = "sandbox; default-src 'none'"
  */
 export const MEDIA_CSP = "sandbox allow-same-origin; default-src 'none'; media-src 'self'"
 
+/**
+ * A preview (/:id/preview) keeps its sandbox but may be framed by our own download page,
+ * which embeds PDF and text through `<object>`; any other site still may not frame it.
+ */
+export function embeddableBySelf(csp: string): string {
+	return `${csp}; frame-ancestors 'self'`
+}
+
 /** Private, per-request answers: no shared cache may keep them, no edge may rewrite them. */
 export const NO_STORE = 'private, no-store'
 

@@ -8,7 +8,8 @@ export function newNonce(): string {
 }
 
 /**
- * Previews load from our own origin (`'self'`): images, media and the PDF/text `<object>`.
+ * Previews load from our own origin (`'self'`): images, media and the PDF/text `<object>`
+ * (which /:id/preview lets our own pages frame).
  * The QR code is inline SVG, so no image request at all.
  */
 export function pageCsp(nonce: string): string {
@@ -19,6 +20,8 @@ export function pageCsp(nonce: string): string {
 		"img-src 'self' data:",
 		"media-src 'self'",
 		"object-src 'self'",
+		// Chromium loads a PDF or text <object> as a nested document, governed by frame-src.
+		"frame-src 'self'",
 		"base-uri 'none'",
 		"form-action 'self'",
 		"frame-ancestors 'none'",

@@ -162,8 +162,14 @@ export function DownloadPage(props: DownloadPageProps) {
 						<dl>
 							<dt>{t.size}</dt>
 							<dd>
-								{formatSize(props.size, props.lang)}{' '}
-								<span class="muted">({formatBytes(props.size, props.lang)})</span>
+								{formatSize(props.size, props.lang)}
+								{/* Under 1 KiB the human size already is the exact count. */}
+								{props.size >= 1024 ? (
+									<>
+										{' '}
+										<span class="muted">({formatBytes(props.size, props.lang)})</span>
+									</>
+								) : null}
 							</dd>
 							<dt>{t.type}</dt>
 							<dd>{props.contentType || t.unknownType}</dd>

@@ -13,6 +13,7 @@ import type { IfMatch } from '../shares/state.ts'
 import { createShare, deleteShare, listShares, readShare, updateShare } from '../shares/store.ts'
 import { hasAdminToken } from './admin-auth.ts'
 import { secure } from './secure.ts'
+import { shareUrlFor } from './share-url.ts'
 
 export const admin = new Hono<AppEnv>()
 
@@ -74,7 +75,7 @@ async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.i
 }
 
 function shareUrl(c: Context<AppEnv>, id: string): string {
-	return `${c.get('config').publicBaseUrl ?? new URL(c.req.url).origin}/${encodeURIComponent(id)}`
+	return shareUrlFor(c.get('config'), c.req.url, id)
 }
 
 function view(c: Context<AppEnv>, record: ShareRecord) {

@@ -2,6 +2,8 @@
 // in workerd over real HTTP, next to twins answering the identical 302 without any work: a
 // bare module worker (the ceiling of any worker here) and a one-route Hono app (what Hono
 // itself costs). Run with `npm run bench -- redirect`.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import { forEachLimited, type RawResponse, rawGet, waitUntilOk } from './http-client.ts'
 import { type LoadResult, runLoad } from './load.ts'
@@ -35,8 +37,14 @@ const VARS: Record<string, string> = {
 	SIGN_TTL: '300',
 	DEFAULT_DELIVERY: 'redirect',
 }
-const SIGNED_PREFIX = `https://${VARS.COS_BUCKET}.cos.${VARS.COS_REGION}.myqcloud.com/`
 const WARM_ID = 'warm-0000'
+const PAGE_ID = 'page-0000'
+/** What a browser sends when it navigates: the page variant asks like this. */
+const NAVIGATION = {
+	accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+	'sec-fetch-mode': 'navigate',
+	'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8',
+}
 const WARMUP_SECONDS = 0.5
 /** Headers the server computes per response or per connection: never part of the copy. */
 const PER_RESPONSE = new Set(['date', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
@@ -56,6 +64,9 @@ interface Variant {
 	worker: HttpWorker
 	url: URL
 	nextPath: () => string
+	/** Request headers (default none), and the status every answer must have (default 302). */
+	headers?: Record<string, string>
+	expectStatus?: number
 	/** The variant whose median req/s this one is divided by. */
 	baseline: string
 	results: Measurement[]
@@ -67,11 +78,34 @@ function direct(worker: HttpWorker): URL {
 	return worker.directUrl
 }
 
-async function createShare(worker: HttpWorker, id: string, key: string): Promise<void> {
+/**
+ * Answers the download page's HEAD (every few seconds, once the worker remembers it) like
+ * COS would, without checking the signature: the redirect rows never reach it.
+ */
+async function startHeadOrigin(): Promise<{ server: Server; url: string }> {
+	const server = createServer((request, response) => {
+		response.writeHead(request.method === 'HEAD' ? 200 : 405, {
+			'content-type': 'application/pdf',
+			'content-length': request.method === 'HEAD' ? '1572864' : '0',
+			'last-modified': 'Wed, 01 Jan 2025 00:00:00 GMT',
+			etag: '"bench"',
+		})
+		response.end()
+	})
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+	return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+async function createShare(
+	worker: HttpWorker,
+	id: string,
+	key: string,
+	extra: Record<string, unknown> = {},
+): Promise<void> {
 	const response = await fetch(new URL('/api/shares', worker.url), {
 		method: 'POST',
 		headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-		body: JSON.stringify({ key, id, delivery: 'redirect' }),
+		body: JSON.stringify({ key, id, delivery: 'redirect', ...extra }),
 	})
 	if (response.status !== 201)
 		throw new Error(`creating share ${id} answered ${response.status}: ${await response.text()}`)
@@ -87,15 +121,22 @@ function location(response: RawResponse): string {
 }
 
 /** A real signed redirect: 302, a Location on the bucket with a signature, no body. */
-function checkSignedRedirect(response: RawResponse, what: string): void {
+function checkSignedRedirect(response: RawResponse, what: string, signedPrefix: string): void {
 	const target = location(response)
 	if (
 		response.status !== 302 ||
-		!target.startsWith(SIGNED_PREFIX) ||
+		!target.startsWith(signedPrefix) ||
 		!target.includes('q-signature=') ||
 		response.body.length !== 0
 	)
 		throw new Error(`${what} answered ${response.status} to ${target || '(no Location)'}`)
+}
+
+/** The real download page: 200, HTML naming the file and its size from the origin's HEAD. */
+function checkPage(response: RawResponse, what: string): void {
+	const body = new TextDecoder().decode(response.body)
+	if (response.status !== 200 || !body.includes('<html lang="zh-CN">') || !body.includes('1,572,864'))
+		throw new Error(`${what} answered ${response.status} without the download page`)
 }
 
 /** The twin must answer what coslink answers: the same status and the same set of headers. */
@@ -123,12 +164,17 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 		bundleTwin('hono-redirect'),
 	])
 	const workers: HttpWorker[] = []
+	const origin = await startHeadOrigin()
+	// The bucket is this local origin: only the page's HEAD ever reaches it.
+	const vars = { ...VARS, COS_ENDPOINT: origin.url }
+	const signedPrefix = `${origin.url}/`
 	try {
 		const app = await serveWorker({
 			name: 'coslink',
 			script: appScript,
-			vars: VARS,
+			vars,
 			kvNamespaces: ['SHARES'],
+			durableObjects: { SHARE_STATE: 'ShareState' },
 			directSocket: true,
 		})
 		workers.push(app)
@@ -137,14 +183,17 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 		// Seed through the worker's own admin API, as an operator would.
 		const seedStart = performance.now()
 		await createShare(app, WARM_ID, objectKey(0))
+		await createShare(app, PAGE_ID, objectKey(0), { page: true, note: 'Q3 figures', expiresIn: 86400 })
 		const coldIds = Array.from({ length: shareCount }, (_, i) => coldId(i))
 		await forEachLimited(coldIds, 16, (id) => createShare(app, id, objectKey(Number(id.slice(5)) + 1)))
 		const seedSeconds = (performance.now() - seedStart) / 1000
 
 		const reference = await rawGet(new URL(`/${WARM_ID}`, app.url))
-		checkSignedRedirect(reference, `coslink GET /${WARM_ID}`)
+		checkSignedRedirect(reference, `coslink GET /${WARM_ID}`, signedPrefix)
 		const coldSample = await rawGet(new URL(`/${coldId(shareCount - 1)}`, app.url))
-		checkSignedRedirect(coldSample, `coslink GET /${coldId(shareCount - 1)}`)
+		checkSignedRedirect(coldSample, `coslink GET /${coldId(shareCount - 1)}`, signedPrefix)
+		const pageSample = await rawGet(new URL(`/${PAGE_ID}`, app.url), NAVIGATION)
+		checkPage(pageSample, `coslink GET /${PAGE_ID} as a browser`)
 		if (location(coldSample) === location(reference)) throw new Error('two shares signed the same URL')
 		const headers = copiedHeaders(reference)
 		const twinVars = { REDIRECT_HEADERS: JSON.stringify(headers) }
@@ -155,7 +204,11 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 		workers.push(bare)
 		const hono = await twin('hono-redirect', honoScript)
 		workers.push(hono)
-		checkSignedRedirect(await rawGet(new URL(`/${WARM_ID}`, direct(app))), 'coslink on its own socket')
+		checkSignedRedirect(
+			await rawGet(new URL(`/${WARM_ID}`, direct(app))),
+			'coslink on its own socket',
+			signedPrefix,
+		)
 		for (const url of [direct(bare), bare.url])
 			checkTwin(await rawGet(new URL(`/${WARM_ID}`, url)), headers, 'the bare twin')
 		checkTwin(await rawGet(new URL(`/${WARM_ID}`, direct(hono))), headers, 'the Hono twin')
@@ -179,6 +232,16 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 				worker: app,
 				url: direct(app),
 				nextPath: () => warmPath,
+				baseline: BARE,
+				results: [],
+			},
+			{
+				name: 'coslink, download page (HEAD memo warm)',
+				worker: app,
+				url: direct(app),
+				nextPath: () => `/${PAGE_ID}`,
+				headers: NAVIGATION,
+				expectStatus: 200,
 				baseline: BARE,
 				results: [],
 			},
@@ -217,7 +280,8 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 				nextPath: variant.nextPath,
 				connections,
 				duration,
-				expectStatus: 302,
+				expectStatus: variant.expectStatus ?? 302,
+				...(variant.headers ? { headers: variant.headers } : {}),
 			})
 			const { foreignCores } = meter.stop()
 			const cpu = cpuSeconds(variant.worker.pid) - cpuBefore
@@ -271,7 +335,11 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 					'client and server share the cores.',
 				`${connections} connections; ${rounds} interleaved rounds of ${seconds} s per variant after a ` +
 					`${WARMUP_SECONDS} s warm-up; req/s, p50 and p99 are medians over rounds (latency per response, ` +
-					'full resolution). Every response was checked to be a 302.',
+					'full resolution). Every response was checked to be a 302 (the page row: a 200).',
+				`Download page: a browser navigation (Accept: text/html, Sec-Fetch-Mode: navigate, zh-CN) to a ` +
+					`page share; the page is rendered per request (${pageSample.body.length.toLocaleString('en-US')} ` +
+					'bytes, fresh CSP nonce, QR code) while the object HEAD is remembered (one HEAD to a local origin ' +
+					'every 5 s).',
 				'Twins answer the same status and headers as coslink (Location included, captured once); ' +
 					`${shareCount.toLocaleString('en-US')} + 1 shares seeded through POST /api/shares in ` +
 					`${seedSeconds.toFixed(1)} s. Cold-ish: every request misses the isolate record cache, reads ` +
@@ -303,5 +371,6 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 		)
 	} finally {
 		await Promise.all(workers.map((worker) => worker.dispose()))
+		await new Promise((resolve) => origin.server.close(resolve))
 	}
 }

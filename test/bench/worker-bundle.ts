@@ -17,6 +17,8 @@ async function bundleEntry(entry: URL): Promise<string> {
 		conditions: ['workerd', 'worker', 'browser'],
 		mainFields: ['module', 'main'],
 		target: 'es2024',
+		// Runtime modules workerd provides (src/shares/state.ts extends DurableObject).
+		external: ['cloudflare:*'],
 		// src/pages and src/respond.tsx use Hono's JSX runtime (tsconfig: jsxImportSource).
 		jsx: 'automatic',
 		jsxImportSource: 'hono/jsx',

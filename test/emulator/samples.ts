@@ -88,3 +88,127 @@ export function* pseudoRandomChunks(size: number, seed = 0x9e3779b9): Generator<
 		yield Buffer.from(words.buffer, 0, length)
 	}
 }
+
+/** One encoded video frame, as WebCodecs' VideoEncoder hands it out. */
+export interface EncodedFrame {
+	/** Microseconds from the start. */
+	timestamp: number
+	key: boolean
+	data: Uint8Array
+}
+
+// EBML, the container format of WebM: an element is its ID, its size as a variable-length
+// integer, then its payload. Every size here is written in the 8-byte form, so an element's
+// length is known before its payload is, which keeps the Cues offsets simple to compute.
+function ebmlSize(size: number): Buffer {
+	const out = Buffer.alloc(8)
+	out.writeBigUInt64BE(BigInt(size))
+	out[0] = 0x01
+	return out
+}
+
+function element(id: number, ...payload: Buffer[]): Buffer {
+	const idBytes = Buffer.from(
+		id
+			.toString(16)
+			.padStart(2, '0')
+			.replace(/^(.(..)*)$/, '0$1'),
+		'hex',
+	)
+	const body = Buffer.concat(payload)
+	return Buffer.concat([idBytes, ebmlSize(body.length), body])
+}
+
+/** An unsigned integer element in 8 bytes, so its length never depends on its value. */
+const uint = (id: number, value: number) => {
+	const bytes = Buffer.alloc(8)
+	bytes.writeBigUInt64BE(BigInt(value))
+	return element(id, bytes)
+}
+const text = (id: number, value: string) => element(id, Buffer.from(value, 'utf8'))
+const float = (id: number, value: number) => {
+	const bytes = Buffer.alloc(8)
+	bytes.writeDoubleBE(value)
+	return element(id, bytes)
+}
+
+/**
+ * A WebM file of VP8 frames with a Duration and Cues (one cluster per key frame), so a
+ * player knows the length at once and seeks by the index. Frames come from an encoder
+ * (the browser tests use Chromium's WebCodecs); this only packs them.
+ */
+export function webmVideo(width: number, height: number, frames: readonly EncodedFrame[]): Buffer {
+	const header = element(
+		0x1a45dfa3,
+		uint(0x4286, 1),
+		uint(0x42f7, 1),
+		uint(0x42f2, 4),
+		uint(0x42f3, 8),
+		text(0x4282, 'webm'),
+		uint(0x4287, 2),
+		uint(0x4285, 2),
+	)
+	const last = frames.at(-1)
+	const frameMs =
+		frames.length > 1 ? (frames[1]?.timestamp ?? 0) / 1000 - (frames[0]?.timestamp ?? 0) / 1000 : 40
+	const durationMs = last ? last.timestamp / 1000 + frameMs : 0
+	const info = element(
+		0x1549a966,
+		uint(0x2ad7b1, 1_000_000),
+		text(0x4d80, 'coslink samples'),
+		text(0x5741, 'coslink samples'),
+		float(0x4489, durationMs),
+	)
+	const tracks = element(
+		0x1654ae6b,
+		element(
+			0xae,
+			uint(0xd7, 1),
+			uint(0x73c5, 1),
+			uint(0x9c, 0),
+			text(0x86, 'V_VP8'),
+			uint(0x83, 1),
+			element(0xe0, uint(0xb0, width), uint(0xba, height)),
+		),
+	)
+	// One cluster per key frame: each starts where a seek can land.
+	const clusters: { timeMs: number; frames: EncodedFrame[] }[] = []
+	for (const frame of frames) {
+		const current = clusters.at(-1)
+		if (frame.key || !current) clusters.push({ timeMs: Math.round(frame.timestamp / 1000), frames: [frame] })
+		else current.frames.push(frame)
+	}
+	const clusterBytes = clusters.map((cluster) =>
+		element(
+			0x1f43b675,
+			uint(0xe7, cluster.timeMs),
+			...cluster.frames.map((frame) => {
+				const head = Buffer.alloc(4)
+				head[0] = 0x81 // track 1
+				head.writeInt16BE(Math.round(frame.timestamp / 1000) - cluster.timeMs, 1)
+				head[3] = frame.key ? 0x80 : 0
+				return element(0xa3, head, Buffer.from(frame.data))
+			}),
+		),
+	)
+	const cues = (positions: number[]) =>
+		element(
+			0x1c53bb6b,
+			...clusters.map((cluster, i) =>
+				element(
+					0xbb,
+					uint(0xb3, cluster.timeMs),
+					element(0xb7, uint(0xf7, 1), uint(0xf1, positions[i] ?? 0)),
+				),
+			),
+		)
+	// Cues before the clusters, where a player reads them without seeking; their size does
+	// not depend on the positions (fixed-width integers), so measure once, then fill them in.
+	let offset = info.length + tracks.length + cues([]).length
+	const positions = clusterBytes.map((bytes) => {
+		const at = offset
+		offset += bytes.length
+		return at
+	})
+	return Buffer.concat([header, element(0x18538067, info, tracks, cues(positions), ...clusterBytes)])
+}

@@ -11,6 +11,13 @@ describe('page CSP', () => {
 		expect(csp).not.toContain('unsafe-inline')
 	})
 
+	it('lets the page embed previews from its own origin only, PDF and text as nested documents', () => {
+		const csp = pageCsp('abc')
+		expect(csp).toContain("frame-src 'self'")
+		expect(csp).toContain("object-src 'self'")
+		expect(csp).toContain("media-src 'self'")
+	})
+
 	it('makes a fresh 128-bit nonce each time', () => {
 		const nonces = new Set(Array.from({ length: 100 }, newNonce))
 		expect(nonces.size).toBe(100)

@@ -48,6 +48,12 @@ describe('DownloadPage', () => {
 		expect(await page({ lang: 'zh' })).toContain('1,572,864 字节')
 	})
 
+	it('gives a size under 1 KiB once, not as "460 bytes (460 bytes)"', async () => {
+		const html = await page({ size: 460 })
+		expect(html).toContain('460 bytes')
+		expect(html).not.toContain('(460 bytes)')
+	})
+
 	it('shows the type and the last-modified time', async () => {
 		const html = await page()
 		expect(html).toContain('<dd>application/pdf</dd>')

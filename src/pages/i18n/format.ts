@@ -3,6 +3,41 @@ import { fill, type Lang, LOCALE, messages } from './index.ts'
 
 const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'] as const
 
+// Building an Intl formatter costs far more than using one (hundreds of µs on a page that
+// formats a dozen values), and each depends only on its options: build each once.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>()
+
+function numberFormat(lang: Lang, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+	const key = `n ${lang} ${JSON.stringify(options)}`
+	let format = formatters.get(key)
+	if (!(format instanceof Intl.NumberFormat)) {
+		format = new Intl.NumberFormat(LOCALE[lang], options)
+		formatters.set(key, format)
+	}
+	return format
+}
+
+const DATE_OPTIONS: Intl.DateTimeFormatOptions = {
+	year: 'numeric',
+	month: 'short',
+	day: 'numeric',
+	hour: '2-digit',
+	minute: '2-digit',
+	hourCycle: 'h23',
+	timeZone: 'UTC',
+	timeZoneName: 'short',
+}
+
+function dateFormat(lang: Lang): Intl.DateTimeFormat {
+	const key = `d ${lang}`
+	let format = formatters.get(key)
+	if (!(format instanceof Intl.DateTimeFormat)) {
+		format = new Intl.DateTimeFormat(LOCALE[lang], DATE_OPTIONS)
+		formatters.set(key, format)
+	}
+	return format
+}
+
 /** Human size in binary steps with SI-looking unit names, as file managers show it: "1.5 MB". */
 export function formatSize(bytes: number, lang: Lang): string {
 	let value = bytes
@@ -12,7 +47,7 @@ export function formatSize(bytes: number, lang: Lang): string {
 		unit++
 	}
 	if (unit === 0) return formatBytes(bytes, lang)
-	return new Intl.NumberFormat(LOCALE[lang], {
+	return numberFormat(lang, {
 		style: 'unit',
 		unit: UNITS[unit],
 		unitDisplay: 'short',
@@ -22,21 +57,12 @@ export function formatSize(bytes: number, lang: Lang): string {
 
 /** The exact count, grouped for the language: "1,572,864 bytes" / "1,572,864 字节". */
 export function formatBytes(bytes: number, lang: Lang): string {
-	return `${new Intl.NumberFormat(LOCALE[lang]).format(bytes)} ${messages(lang).bytes}`
+	return `${numberFormat(lang).format(bytes)} ${messages(lang).bytes}`
 }
 
 /** Date and time in UTC, so every reader of one page sees the same words. */
 export function formatDate(date: Date, lang: Lang): string {
-	return new Intl.DateTimeFormat(LOCALE[lang], {
-		year: 'numeric',
-		month: 'short',
-		day: 'numeric',
-		hour: '2-digit',
-		minute: '2-digit',
-		hourCycle: 'h23',
-		timeZone: 'UTC',
-		timeZoneName: 'short',
-	}).format(date)
+	return dateFormat(lang).format(date)
 }
 
 const MINUTE = 60_000
