@@ -6,6 +6,7 @@ import { AppError, notFound } from '../errors.ts'
 import type { FileShareRecord } from '../shares/schema.ts'
 import { redirectTo } from './deliver-redirect.ts'
 import { streamObject } from './deliver-stream.ts'
+import { folderRoot } from './folder.tsx'
 import { resolveFileShare, resolveShare } from './resolve-share.ts'
 import { deliveryOf, type Presentation, presentationOf, servingOf } from './serving.ts'
 
@@ -31,6 +32,7 @@ async function serveShareRoot(c: Context<AppEnv>) {
 	if (record.type === 'file') return deliverFile(c, record, now)
 
 	// Folder shares: their routes answer here.
+	if (record.type === 'folder') return folderRoot(c, record)
 
 	// Upload links: their routes answer here.
 
