@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { parseConfig } from '../../src/env.ts'
 import { type FakeObject, fakeCos } from './folder-cos.ts'
 import { BUCKET_HOST, createShare, envWith, get, resetBetweenTests } from './helpers.ts'
 
@@ -358,5 +359,20 @@ describe('folder zip', () => {
 		await folderShare('fold-znone')
 		fakeCos(BUCKET)
 		expect((await get('/_/zip/fold-znone/nothing/', JSON_ACCEPT)).status).toBe(404)
+	})
+})
+
+describe('zip settings', () => {
+	it('defaults to 1,000 files and 4 GiB', () => {
+		const config = parseConfig(envWith({}))
+		expect(config.zipMaxFiles).toBe(1000)
+		expect(config.zipMaxBytes).toBe(4 * 1024 ** 3)
+	})
+
+	it('names a bad ZIP_MAX_FILES as a misconfiguration', async () => {
+		await folderShare('fold-badcfg')
+		const res = await get('/_/zip/fold-badcfg/', JSON_ACCEPT, envWith({ ZIP_MAX_FILES: 'lots' }))
+		expect(res.status).toBe(500)
+		expect(await res.json()).toMatchObject({ error: { code: 'misconfigured', setting: 'ZIP_MAX_FILES' } })
 	})
 })
