@@ -91,6 +91,11 @@ export const DEMO_SHARES: DemoShare[] = [
 		body: { key: 'images/logo.png', delivery: 'stream', disposition: 'inline' },
 	},
 	{ id: 'one-hour', what: 'expires an hour after start', body: { key: 'docs/report.pdf', expiresIn: 3600 } },
+	{
+		id: 'demo-folder',
+		what: 'folder: browse, download files, zip a level',
+		body: { type: 'folder', prefix: 'demo-folder/' },
+	},
 ]
 
 function freePort(): Promise<number> {

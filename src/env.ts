@@ -19,6 +19,10 @@ export interface Config {
 	linkSecret: string | undefined
 	/** How long to wait for COS's response headers when streaming (never the body). */
 	originTimeoutMs: number
+	/** The most members one folder zip may have (ZIP_MAX_FILES). */
+	zipMaxFiles: number
+	/** The most member bytes one folder zip may hold (ZIP_MAX_BYTES). */
+	zipMaxBytes: number
 }
 
 export interface AppEnv {
@@ -147,8 +151,13 @@ export function parseConfig(env: Record<string, unknown>): Config {
 	}
 	const linkSecret = text(env, 'LINK_SECRET')
 	const originTimeoutMs = wholeNumber(env, 'ORIGIN_TIMEOUT_MS', 20_000, 120_000, 'milliseconds')
+	// Folder zips: every byte costs worker CPU (CRC-32 in JavaScript), so both are capped.
+	const zipMaxFiles = wholeNumber(env, 'ZIP_MAX_FILES', 1000, 100_000, 'files')
+	const zipMaxBytes = wholeNumber(env, 'ZIP_MAX_BYTES', 4 * 1024 ** 3, 2 ** 40, 'bytes')
 	return {
 		originTimeoutMs,
+		zipMaxFiles,
+		zipMaxBytes,
 		credentials: { secretId, secretKey, securityToken, expiresAt },
 		target,
 		signTtl,

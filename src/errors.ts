@@ -21,6 +21,8 @@ export type ErrorCode =
 	| 'origin_error'
 	| 'download_forbidden'
 	| 'invalid_record'
+	| 'invalid_query'
+	| 'zip_too_large'
 	| 'internal_error'
 
 export class AppError extends Error {

@@ -8,6 +8,7 @@ import type { FileShareRecord } from '../shares/schema.ts'
 import { redirectTo } from './deliver-redirect.ts'
 import { streamObject } from './deliver-stream.ts'
 import { FILE_SHARE_VARY, filePage, PAGE_SHARE_VARY, showsPage } from './file-page.tsx'
+import { folderRoot } from './folder.tsx'
 import { servePreview } from './preview.ts'
 import { resolveFileShare, resolveShare } from './resolve-share.ts'
 import { deliveryOf, type Presentation, presentationOf, servingOf } from './serving.ts'
@@ -38,6 +39,7 @@ async function serveShareRoot(c: Context<AppEnv>) {
 	if (record.type === 'file') return serveFile(c, record, now, true)
 
 	// Folder shares: their routes answer here.
+	if (record.type === 'folder') return folderRoot(c, record)
 
 	// Upload links: their routes answer here.
 

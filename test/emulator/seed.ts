@@ -52,9 +52,34 @@ function samples(bigSize: number): Sample[] {
 	]
 }
 
+/** How many files demo-folder/many/ holds: more than one listing page (1,000). */
+export const DEMO_FOLDER_MANY = 1200
+
+/**
+ * A nested folder to share as a whole: unicode names, '+', '%' and a space in keys, an
+ * empty sub-folder (the console's zero-byte folder object), two levels below the root, and
+ * one folder with more files than a listing page holds.
+ */
+function folderSamples(): Sample[] {
+	const text = 'text/plain; charset=utf-8'
+	const list: Sample[] = [
+		{ key: 'demo-folder/readme.txt', body: () => 'A shared folder.\n', contentType: text },
+		{ key: 'demo-folder/100% done + more.txt', body: () => 'percent, plus, space\n', contentType: text },
+		{ key: 'demo-folder/报告 2026/季度 Q1.txt', body: () => '第一季度\n', contentType: text },
+		{ key: 'demo-folder/报告 2026/📷 photo.png', body: () => gradientPng(), contentType: 'image/png' },
+		{ key: 'demo-folder/报告 2026/细节/data.csv', body: () => 'id,name\n1,甲\n', contentType: 'text/csv' },
+		{ key: 'demo-folder/empty/', body: () => '', contentType: 'application/octet-stream' },
+	]
+	for (let i = 0; i < DEMO_FOLDER_MANY; i++) {
+		const name = `file-${String(i).padStart(4, '0')}.txt`
+		list.push({ key: `demo-folder/many/${name}`, body: () => `${name}\n`, contentType: text })
+	}
+	return list
+}
+
 /** Writes the sample objects into a store root; returns their keys. */
 export async function seedSampleObjects(root: string, options: SeedOptions = {}): Promise<string[]> {
-	const list = samples(options.bigSize ?? DEFAULT_BIG_SIZE)
+	const list = [...samples(options.bigSize ?? DEFAULT_BIG_SIZE), ...folderSamples()]
 	for (const sample of list) await putObject(root, sample.key, sample.body(), sample.contentType)
 	return list.map((sample) => sample.key)
 }

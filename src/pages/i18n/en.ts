@@ -67,6 +67,13 @@ export const en = {
 	error502Message: 'The file storage did not answer in time. Please try again in a moment.',
 	error503: 'Temporarily unavailable',
 	error503Message: 'The service cannot reach the file storage right now. Please try again later.',
+	folderBreadcrumbs: 'Folder path',
+	folderDownloadZip: 'Download this folder (zip)',
+	folderDownloadAll: 'Download with sub-folders',
+	folderDownloadFile: 'Download {name}',
+	folderEmpty: 'This folder is empty.',
+	folderName: 'Name',
+	folderNextPage: 'Next page',
 } satisfies Record<string, string>
 
 export type MessageKey = keyof typeof en

@@ -69,4 +69,11 @@ export const zh: Messages = {
 	error502Message: '文件存储没有及时响应，请稍后再试。',
 	error503: '暂时无法使用',
 	error503Message: '服务暂时无法连接文件存储，请稍后再试。',
+	folderBreadcrumbs: '文件夹路径',
+	folderDownloadZip: '下载此文件夹（zip）',
+	folderDownloadAll: '连同子文件夹一起下载',
+	folderDownloadFile: '下载 {name}',
+	folderEmpty: '此文件夹是空的。',
+	folderName: '名称',
+	folderNextPage: '下一页',
 }
