@@ -22,6 +22,11 @@ export type ErrorCode =
 	| 'download_forbidden'
 	| 'invalid_record'
 	| 'internal_error'
+	| 'file_too_large'
+	| 'type_not_allowed'
+	| 'upload_exists'
+	| 'length_required'
+	| 'size_mismatch'
 
 export class AppError extends Error {
 	override readonly name = 'AppError'

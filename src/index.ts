@@ -6,6 +6,7 @@ import { errorResponse, onError } from './respond.tsx'
 import { admin } from './routes/admin.ts'
 import { fileRoutes } from './routes/file.ts'
 import { system } from './routes/system.ts'
+import { uploadRoutes } from './routes/upload.ts'
 
 const app = new Hono<AppEnv>()
 
@@ -15,6 +16,7 @@ const app = new Hono<AppEnv>()
 // System routes first: nothing a user names can shadow them (slugs cannot start with '_').
 app.route('/', system)
 app.route('/api/shares', admin)
+app.route('/', uploadRoutes)
 app.route('/', fileRoutes)
 
 app.notFound((c) => errorResponse(c, new AppError(404, 'not_found', 'There is nothing at this address.')))

@@ -8,6 +8,7 @@ import { redirectTo } from './deliver-redirect.ts'
 import { streamObject } from './deliver-stream.ts'
 import { resolveFileShare, resolveShare } from './resolve-share.ts'
 import { deliveryOf, type Presentation, presentationOf, servingOf } from './serving.ts'
+import { serveUploadRoot } from './upload-root.tsx'
 
 export const fileRoutes = new Hono<AppEnv>()
 
@@ -33,6 +34,7 @@ async function serveShareRoot(c: Context<AppEnv>) {
 	// Folder shares: their routes answer here.
 
 	// Upload links: their routes answer here.
+	if (record.type === 'upload') return serveUploadRoot(c, record, now)
 
 	throw notFound()
 }
