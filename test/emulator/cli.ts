@@ -1,7 +1,7 @@
 // Runs the emulator on its own, for `wrangler dev` and manual testing:
 //   npx node test/emulator/cli.ts --port 9100 --root ./.wrangler/cos \
 //     --bucket examplebucket-1250000000 --region ap-guangzhou --secret-id X --secret-key Y \
-//     [--token T] [--seed [--big-size BYTES]] [--host H] [--quiet]
+//     [--token T] [--seed [--big-size BYTES]] [--host H] [--cors '*'|ORIGINS] [--quiet]
 // Options fall back to COS_SECRET_ID, COS_SECRET_KEY, COS_SECURITY_TOKEN, COS_BUCKET,
 // COS_REGION, COS_EMULATOR_PORT, COS_EMULATOR_ROOT and COS_EMULATOR_BIG_SIZE. Prints one
 // JSON line on stdout once listening; request logs go to stderr so stdout stays parseable.
@@ -24,6 +24,8 @@ const { values } = parseArgs({
 		seed: { type: 'boolean', default: false },
 		'big-size': { type: 'string' },
 		quiet: { type: 'boolean', default: false },
+		// The bucket's CORS rule: '*' or comma-separated origins that may call it from a browser.
+		cors: { type: 'string' },
 	},
 	strict: true,
 })
@@ -60,6 +62,7 @@ const emulator = await startEmulator({
 	secretKey: required(values['secret-key'] ?? env.COS_SECRET_KEY, '--secret-key (or COS_SECRET_KEY)'),
 	...(token ? { securityToken: token } : {}),
 	seed: values.seed && (bigSizeText === undefined ? true : { bigSize: Number(bigSizeText) }),
+	...(values.cors ? { corsOrigins: values.cors === '*' ? '*' : values.cors.split(',') } : {}),
 	// A long-running server must not keep every request in memory.
 	record: false,
 	...(values.quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
