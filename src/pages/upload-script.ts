@@ -4,7 +4,8 @@
 //    with XMLHttpRequest for progress; if that fails at the network level (a bucket without
 //    CORS for this origin), PUT base/<name> through the worker instead.
 //  - multipart: parts three at a time, each retried twice; Retry re-sends only unfinished
-//    parts; Cancel aborts the requests and the multipart upload.
+//    parts; Cancel aborts the requests and the multipart upload. A bucket that refuses the
+//    first part at the network level (no CORS) gets the whole file streamed instead.
 export const UPLOAD_SCRIPT = `(()=>{
 const root=document.getElementById('uploader');if(!root)return
 const cfg=JSON.parse(root.dataset.config),w=cfg.words
@@ -54,7 +55,8 @@ const done=await post('/complete',{token:m.token,parts});item.mp=null;return don
 async function run(item){item.cancelled=false;item.retry.hidden=true;item.cancel.hidden=false;item.li.dataset.state='sending';item.status.textContent=w.sending
 try{if(item.file.size>cfg.maxFileSize)throw fail('',  'file_too_large')
 if(!item.start)item.start=await post('',{name:item.file.name,size:item.file.size,type:item.file.type||''})
-const res=item.start.multipart?await multipart(item,item.start):await single(item,item.start)
+const res=item.start.multipart?await multipart(item,item.start).catch(async e=>{if(e.code!=='network'||item.done.size>0)throw e
+await post('/abort',{token:item.mp.token}).catch(()=>{});item.mp=null;return streamed(item)}):await single(item,item.start)
 item.bar.value=item.bar.max;item.li.dataset.state='done';item.status.textContent=w.done;item.cancel.hidden=true
 const li=document.createElement('li');const code=document.createElement('code');code.textContent=res.key
 li.append(document.createTextNode(res.name||item.file.name+' '),document.createTextNode(' → '),code);results.append(li);none.hidden=true}
