@@ -18,6 +18,10 @@ const BENCHMARKS = {
 		module: './stream.ts',
 		about: 'downloads streamed through the worker vs a bare relay and direct',
 	},
+	upload: {
+		module: './upload.ts',
+		about: 'uploads streamed through the worker vs a direct signed PUT, workerd peak memory',
+	},
 }
 
 function usage() {
