@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { cosAuthorization } from '../../src/cos/sign.ts'
 import {
 	adminRequest,
 	BUCKET_HOST,
@@ -424,5 +425,31 @@ describe('key templates in the admin API', () => {
 		const body = (await res.json()) as { error: { field: string; message: string } }
 		expect(body.error.field).toBe('upload.keyTemplate')
 		expect(body.error.message).toContain('{user}')
+	})
+})
+
+describe('the pre-signed PUT signature', () => {
+	it('is exactly what the signer computes over the declared headers', async () => {
+		const id = await uploadShare()
+		const body = (await (await start(id, { name: 'a.png', size: 5, type: 'image/png' })).json()) as {
+			key: string
+			url: string
+		}
+		const p = queryParams(body.url)
+		const [start_, end] = (p.get('q-key-time') ?? '').split(';').map(Number)
+		const expected = await cosAuthorization({
+			secretId: 'AKIDtestsecretid0000000000000000000',
+			secretKey: 'testsecretkey0000000000000000000',
+			method: 'PUT',
+			key: body.key,
+			headers: {
+				'content-length': '5',
+				'content-type': 'image/png',
+				'x-cos-forbid-overwrite': 'true',
+				host: BUCKET_HOST,
+			},
+			keyTime: { start: start_ ?? 0, end: end ?? 0 },
+		})
+		expect(p.get('q-signature')).toBe(/q-signature=([0-9a-f]+)/.exec(expected)?.[1])
 	})
 })
