@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { deterministicBytes, readStoredObject, sha256, useE2eStack } from '../e2e/helpers.ts'
+import { listKeys } from '../emulator/store.ts'
 import { navigate, screenshot, useBrowser } from './browser.ts'
 
 const e2e = useE2eStack('browser-upload', { seedShares: false, bigObjectBytes: 64 * 1024 })
@@ -119,5 +120,48 @@ describe('the upload page', () => {
 		await b.page.locator('li.up[data-state=failed]').waitFor()
 		expect(await b.page.locator('li.up .up-status').textContent()).toBe('Too large for this link')
 		expect(b.events.responses.filter((response) => response.request().method() !== 'GET')).toEqual([])
+	})
+
+	it('falls back to the streamed path when the bucket refuses the browser (no CORS)', async () => {
+		const url = await uploadLink('browser-nocors')
+		const one = await file('fallback.txt', 50_000, 40)
+		// What a bucket without a CORS rule looks like to a page: its requests fail at the network level.
+		await b.page.route(`${e2e.stack.emulatorUrl}/**`, (route) => route.abort('failed'))
+		await navigate(b.page, `${url}?lang=en`)
+		await b.page.locator('#drop').waitFor({ state: 'visible' })
+		await b.page.locator('#file-input').setInputFiles([one.path])
+		await waitForDone(b.page, 1, 30_000)
+		const key = (await b.page.locator('#results code').textContent()) ?? ''
+		expect(sha256((await readStoredObject(e2e.stack.emulatorRoot, key)).bytes)).toBe(sha256(one.bytes))
+		const streamedPut = b.events.responses.find(
+			(response) => response.request().method() === 'PUT' && response.url().startsWith(`${url}/uploads/`),
+		)
+		expect(streamedPut?.status()).toBe(201)
+	})
+
+	it('cancels a multipart upload: the parts are aborted and no object is left', async () => {
+		const url = await uploadLink('browser-cancel')
+		const big = await file('cancel me.bin', 90 * MiB, 50)
+		// Slow every part down so there is time to cancel.
+		await b.page.route(`${e2e.stack.emulatorUrl}/**`, async (route) => {
+			await new Promise((resolve) => setTimeout(resolve, 1500))
+			await route.continue()
+		})
+		await navigate(b.page, `${url}?lang=en`)
+		await b.page.locator('#drop').waitFor({ state: 'visible' })
+		await b.page.locator('#file-input').setInputFiles([big.path])
+		await b.page.waitForRequest((request) => request.url().includes('uploadId='))
+		await b.page.getByRole('button', { name: 'Cancel' }).click()
+		await b.page.locator('li.up[data-state=failed]').waitFor()
+		expect(await b.page.locator('li.up .up-status').textContent()).toBe('Cancelled')
+		await expect
+			.poll(() => b.events.responses.some((response) => response.url().endsWith('/uploads/abort')))
+			.toBe(true)
+		const abort = b.events.responses.find((response) => response.url().endsWith('/uploads/abort'))
+		expect(abort?.status()).toBe(204)
+		expect(await b.page.getByRole('button', { name: 'Retry' }).isVisible()).toBe(true)
+		expect(
+			(await listKeys(e2e.stack.emulatorRoot)).filter((key) => key.startsWith('browser-cancel/')),
+		).toEqual([])
 	})
 })
