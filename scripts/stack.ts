@@ -90,6 +90,16 @@ export const DEMO_SHARES: DemoShare[] = [
 		what: 'PNG shown inline',
 		body: { key: 'images/logo.png', delivery: 'stream', disposition: 'inline' },
 	},
+	{
+		id: 'drop-box',
+		what: 'upload link into inbox/ (PDF, images, text; 200 MB each; a day to use it)',
+		body: {
+			type: 'upload',
+			prefix: 'inbox/',
+			expiresIn: 86400,
+			upload: { maxFileSize: 200 * 1024 * 1024, allowedTypes: ['application/pdf', 'image/*', 'text/plain'] },
+		},
+	},
 	{ id: 'one-hour', what: 'expires an hour after start', body: { key: 'docs/report.pdf', expiresIn: 3600 } },
 	{
 		id: 'demo-folder',
@@ -367,6 +377,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			'--region',
 			LOCAL_REGION,
 			'--seed',
+			// A bucket CORS rule, as the README asks for direct uploads from the upload page.
+			'--cors',
+			'*',
 			...(options.bigObjectBytes === undefined ? [] : ['--big-size', String(options.bigObjectBytes)]),
 		]
 		const emulatorEnv = childEnv({

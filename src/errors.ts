@@ -24,6 +24,11 @@ export type ErrorCode =
 	| 'invalid_query'
 	| 'zip_too_large'
 	| 'internal_error'
+	| 'file_too_large'
+	| 'type_not_allowed'
+	| 'upload_exists'
+	| 'length_required'
+	| 'size_mismatch'
 
 export class AppError extends Error {
 	override readonly name = 'AppError'

@@ -7,6 +7,7 @@ import { admin } from './routes/admin.ts'
 import { fileRoutes } from './routes/file.ts'
 import { folderRoutes } from './routes/folder.tsx'
 import { system } from './routes/system.ts'
+import { uploadRoutes } from './routes/upload.ts'
 
 const app = new Hono<AppEnv>()
 
@@ -17,6 +18,7 @@ const app = new Hono<AppEnv>()
 app.route('/', system)
 app.route('/api/shares', admin)
 app.route('/', folderRoutes)
+app.route('/', uploadRoutes)
 app.route('/', fileRoutes)
 
 app.notFound((c) => errorResponse(c, new AppError(404, 'not_found', 'There is nothing at this address.')))

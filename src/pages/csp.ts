@@ -12,9 +12,13 @@ export function newNonce(): string {
  * (which /:id/preview lets our own pages frame).
  * The QR code is inline SVG, so no image request at all.
  */
-export function pageCsp(nonce: string): string {
+export function pageCsp(nonce: string, options: { connectSrc?: readonly string[] } = {}): string {
+	// connect-src only for pages whose script talks to someone (the upload page: our own
+	// routes and the bucket's origin for direct PUTs); every other page keeps 'none'.
+	const connect = options.connectSrc?.length ? [`connect-src ${options.connectSrc.join(' ')}`] : []
 	return [
 		"default-src 'none'",
+		...connect,
 		`script-src 'nonce-${nonce}'`,
 		`style-src 'nonce-${nonce}'`,
 		"img-src 'self' data:",

@@ -12,6 +12,7 @@ import { folderRoot } from './folder.tsx'
 import { servePreview } from './preview.ts'
 import { resolveFileShare, resolveShare } from './resolve-share.ts'
 import { deliveryOf, type Presentation, presentationOf, servingOf } from './serving.ts'
+import { serveUploadRoot } from './upload-root.tsx'
 
 export const fileRoutes = new Hono<AppEnv>()
 
@@ -42,6 +43,7 @@ async function serveShareRoot(c: Context<AppEnv>) {
 	if (record.type === 'folder') return folderRoot(c, record)
 
 	// Upload links: their routes answer here.
+	if (record.type === 'upload') return serveUploadRoot(c, record, now)
 
 	throw notFound()
 }

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { assertObjectKey } from '../cos/key.ts'
 import { MAX_SIGN_TTL } from '../cos/presign.ts'
 import { isReserved, SLUG_PATTERN } from './id.ts'
+import { keyTemplateProblem } from './upload-rules.ts'
 
 const objectKey = z.string().superRefine((key, ctx) => {
 	try {
@@ -95,7 +96,13 @@ export const uploadRules = z.strictObject({
 	allowedTypes: z.array(mimePattern).min(1).max(100).optional(),
 	allowedExtensions: z.array(extension).min(1).max(100).optional(),
 	overwrite: z.boolean().optional(),
-	keyTemplate: noControls(512).optional(),
+	/** Where an upload lands under the prefix; placeholders in src/shares/upload-rules.ts and the README. */
+	keyTemplate: noControls(512)
+		.superRefine((template, ctx) => {
+			const problem = keyTemplateProblem(template)
+			if (problem) ctx.addIssue({ code: 'custom', message: problem })
+		})
+		.optional(),
 })
 
 export type UploadRules = z.infer<typeof uploadRules>

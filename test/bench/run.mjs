@@ -19,6 +19,10 @@ const BENCHMARKS = {
 		about: 'downloads streamed through the worker vs a bare relay and direct',
 	},
 	zip: { module: './zip.ts', about: 'a 3 × 64 MiB folder as a streamed zip vs the same bytes as one file' },
+	upload: {
+		module: './upload.ts',
+		about: 'uploads streamed through the worker vs a direct signed PUT, workerd peak memory',
+	},
 }
 
 function usage() {

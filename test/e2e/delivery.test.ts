@@ -292,7 +292,7 @@ describe('the demo shares seeded by startStack', () => {
 		])
 			expect(ids).toContain(id)
 		const results: Record<string, { status: number; sameBytes: boolean }> = {}
-		// Shares of one object; folder shares have their own suite (folders.test.ts).
+		// Shares of one object; folder shares and upload links have suites of their own.
 		const fileShares = e2e.stack.shares.filter((share) => (share.body.type ?? 'file') === 'file')
 		for (const share of fileShares) {
 			const key = share.body.key

@@ -1,7 +1,7 @@
 // Runs the emulator on its own, for `wrangler dev` and manual testing:
 //   COS_SECRET_ID=X COS_SECRET_KEY=Y npx node test/emulator/cli.ts --port 9100 \
 //     --root ./.wrangler/cos --bucket examplebucket-1250000000 --region ap-guangzhou \
-//     [--seed [--big-size BYTES]] [--host H] [--quiet]
+//     [--seed [--big-size BYTES]] [--host H] [--cors '*'|ORIGINS] [--quiet]
 // The key comes only from COS_SECRET_ID, COS_SECRET_KEY and COS_SECURITY_TOKEN, never from
 // arguments: arguments show in `ps`, and a key starting with '-' would parse as an option.
 // Options fall back to COS_BUCKET, COS_REGION, COS_EMULATOR_PORT, COS_EMULATOR_ROOT and
@@ -32,6 +32,8 @@ const { values } = parseArgs({
 		seed: { type: 'boolean', default: false },
 		'big-size': { type: 'string' },
 		quiet: { type: 'boolean', default: false },
+		// The bucket's CORS rule: '*' or comma-separated origins that may call it from a browser.
+		cors: { type: 'string' },
 	},
 	strict: true,
 })
@@ -68,6 +70,7 @@ const emulator = await startEmulator({
 	secretKey: required(env.COS_SECRET_KEY, 'COS_SECRET_KEY'),
 	...(token ? { securityToken: token } : {}),
 	seed: values.seed && (bigSizeText === undefined ? true : { bigSize: Number(bigSizeText) }),
+	...(values.cors ? { corsOrigins: values.cors === '*' ? '*' : values.cors.split(',') } : {}),
 	// A long-running server must not keep every request in memory.
 	record: false,
 	...(values.quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),

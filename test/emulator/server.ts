@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { verifyRequest } from './auth.ts'
 import { CosError, errorBody, invalidArgument } from './errors.ts'
 import { listBucketXml } from './list.ts'
+import { abortMultipart, completeMultipart, initiateMultipart, uploadPart } from './multipart.ts'
 import { deleteObjectRequest, getOrHeadObject, type ObjectRequest, putObjectRequest } from './object.ts'
 import { MalformedQueryError, parseRawQuery, queryValue } from './query.ts'
 import { type SeedOptions, seedSampleObjects } from './seed.ts'
@@ -36,6 +37,11 @@ export interface EmulatorOptions {
 	now?: () => number
 	/** Keep every request in `requests`. Default true; long benchmark runs turn it off. */
 	record?: boolean
+	/**
+	 * The bucket's CORS rule: origins allowed to call it from a browser ('*' for any), with
+	 * PUT/POST/GET/HEAD/DELETE, any request header and ETag exposed. Default: none (no CORS).
+	 */
+	corsOrigins?: readonly string[] | '*'
 }
 
 export interface RecordedRequest {
@@ -93,6 +99,42 @@ function checkTrafficLimit(value: string | undefined): void {
 		throw invalidArgument(`x-cos-traffic-limit must be ${MIN_TRAFFIC_LIMIT}-${MAX_TRAFFIC_LIMIT} bits/s.`)
 }
 
+/**
+ * COS's CORS: a matching Origin gets the allow headers on every answer, and a preflight
+ * (OPTIONS, unsigned) is answered here. True when the request was a preflight.
+ */
+function answerCors(req: IncomingMessage, res: ServerResponse, allowed: readonly string[] | '*' | undefined) {
+	const origin = req.headers.origin
+	const matches =
+		origin !== undefined && allowed !== undefined && (allowed === '*' || allowed.includes(origin))
+	if (req.method !== 'OPTIONS') {
+		if (matches) {
+			res.setHeader('Access-Control-Allow-Origin', origin)
+			res.setHeader('Access-Control-Expose-Headers', 'ETag, x-cos-request-id')
+			res.setHeader('Vary', 'Origin')
+		}
+		return false
+	}
+	if (!matches) {
+		res.writeHead(403, { 'Content-Type': 'application/xml' })
+		res.end(
+			"<?xml version='1.0' encoding='utf-8' ?>\n<Error><Code>AccessForbidden</Code><Message>CORSResponse: This CORS request is not allowed.</Message></Error>",
+		)
+		return true
+	}
+	res.writeHead(200, {
+		'Access-Control-Allow-Origin': origin,
+		'Access-Control-Allow-Methods': 'PUT, POST, GET, HEAD, DELETE',
+		'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? '',
+		'Access-Control-Expose-Headers': 'ETag, x-cos-request-id',
+		'Access-Control-Max-Age': '600',
+		Vary: 'Origin',
+		'Content-Length': 0,
+	})
+	res.end()
+	return true
+}
+
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
 	const ownsRoot = options.root === undefined
 	const root = options.root ?? (await mkdtemp(join(tmpdir(), 'coslink-cos-')))
@@ -147,6 +189,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 			}
 		} else {
 			const request: ObjectRequest = { req, res, method, key, query, root, now }
+			const uploadId = queryValue(query, 'uploadId')
+			if (method === 'POST' && query.some((param) => param.name === 'uploads'))
+				return initiateMultipart(request)
+			if (uploadId !== undefined) {
+				if (method === 'PUT') return uploadPart(request, uploadId)
+				if (method === 'POST') return completeMultipart(request, uploadId)
+				if (method === 'DELETE') return abortMultipart(request, uploadId)
+			}
 			if (method === 'GET' || method === 'HEAD') return getOrHeadObject(request)
 			if (method === 'PUT') return putObjectRequest(request)
 			if (method === 'DELETE') return deleteObjectRequest(request)
@@ -176,6 +226,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 		res.setHeader('Server', 'tencent-cos')
 		res.setHeader('x-cos-request-id', requestId)
 		if (record) requests.push({ method, path, query, headers: flattenHeaders(req) })
+		if (answerCors(req, res, options.corsOrigins)) return
 		let errorCode = ''
 		if (options.log) {
 			const log = options.log

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { pageCsp } from '../../src/pages/csp.ts'
+import { UploadPage, type UploadPageProps } from '../../src/pages/upload.tsx'
+import { render } from './render.ts'
+
+const props: UploadPageProps = {
+	lang: 'en',
+	nonce: 'n0nce',
+	uploadsPath: '/drop/uploads',
+	uploadsUrl: 'https://share.example.com/drop/uploads',
+	maxFileSize: 200 * 1024 * 1024,
+	allowedTypes: ['image/*'],
+	allowedExtensions: ['.pdf'],
+	overwrite: false,
+	expiresAt: new Date('2026-12-03T10:00:00Z'),
+	note: 'Scans <please>',
+	multipartThreshold: 64 * 1024 * 1024,
+}
+
+describe('pageCsp connect-src', () => {
+	it('lets a page connect only where it is told to', () => {
+		const csp = pageCsp('abc', {
+			connectSrc: ["'self'", 'https://b-1250000000.cos.ap-guangzhou.myqcloud.com'],
+		})
+		expect(csp).toContain("connect-src 'self' https://b-1250000000.cos.ap-guangzhou.myqcloud.com")
+		expect(csp).toContain("default-src 'none'")
+	})
+
+	it('leaves every other page without connect-src (default-src none applies)', () => {
+		expect(pageCsp('abc')).not.toContain('connect-src')
+	})
+})
+
+describe('UploadPage', () => {
+	it('shows the rules up front: size, types and extensions, overwrite, expiry', async () => {
+		const html = await render(<UploadPage {...props} />)
+		expect(html).toContain('200 MB')
+		expect(html).toContain('image/*, .pdf')
+		expect(html).toContain('Never replaced')
+		expect(html).toContain('datetime="2026-12-03T10:00:00.000Z"')
+	})
+
+	it('escapes the note', async () => {
+		const html = await render(<UploadPage {...props} />)
+		expect(html).toContain('Scans &lt;please&gt;')
+	})
+
+	it('runs its script with the nonce and carries no inline handlers', async () => {
+		const html = await render(<UploadPage {...props} />)
+		expect(html).toContain('<script nonce="n0nce">')
+		expect(html.slice(0, html.indexOf('<script'))).not.toMatch(/\son[a-z]+=/i)
+	})
+
+	it('tells visitors without JavaScript how to upload with curl', async () => {
+		const html = await render(<UploadPage {...props} lang="zh" />)
+		expect(html).toContain('curl -T 文件 https://share.example.com/drop/uploads/')
+	})
+})
