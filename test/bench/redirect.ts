@@ -129,6 +129,7 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 			script: appScript,
 			vars: VARS,
 			kvNamespaces: ['SHARES'],
+			durableObjects: { SHARE_STATE: 'ShareState' },
 			directSocket: true,
 		})
 		workers.push(app)

@@ -17,6 +17,8 @@ export interface HttpWorkerOptions {
 	vars?: Readonly<Record<string, string>>
 	/** KV namespace bindings, each a fresh namespace in Miniflare's temp dir. */
 	kvNamespaces?: readonly string[]
+	/** Durable Object bindings: binding name → the SQLite-backed class the script exports. */
+	durableObjects?: Readonly<Record<string, string>>
 	/** Also listen on a socket straight into the worker, skipping Miniflare's entry worker. */
 	directSocket?: boolean
 }
@@ -38,6 +40,11 @@ export async function serveWorker(options: HttpWorkerOptions): Promise<HttpWorke
 	const env: Bindings = {}
 	for (const [name, value] of Object.entries(options.vars ?? {})) env[name] = { type: 'text', value }
 	for (const name of options.kvNamespaces ?? []) env[name] = { type: 'kv' }
+	const exports: NonNullable<WorkerConfig['exports']> = {}
+	for (const [name, exportName] of Object.entries(options.durableObjects ?? {})) {
+		env[name] = { type: 'durable-object', worker: options.name, exportName }
+		exports[exportName] = { type: 'durable-object', storage: 'sqlite' }
+	}
 	const before = childProcesses('workerd')
 	const mf = new Miniflare({
 		host: '127.0.0.1',
@@ -55,6 +62,7 @@ export async function serveWorker(options: HttpWorkerOptions): Promise<HttpWorke
 						modules: { 'worker.mjs': { type: 'esm', contents: options.script } },
 					},
 					env,
+					exports,
 				},
 				...(options.directSocket ? { dev: { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] } } : {}),
 			},

@@ -256,6 +256,7 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 				DEFAULT_DELIVERY: 'redirect',
 			},
 			kvNamespaces: ['SHARES'],
+			durableObjects: { SHARE_STATE: 'ShareState' },
 			directSocket: true,
 		})
 		workers.push(app)

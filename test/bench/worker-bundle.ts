@@ -21,6 +21,8 @@ async function bundleEntry(entry: URL): Promise<string> {
 		jsx: 'automatic',
 		jsxImportSource: 'hono/jsx',
 		charset: 'utf8',
+		// The runtime's own modules (cloudflare:workers for the Durable Object) stay imports.
+		external: ['cloudflare:*'],
 		write: false,
 		logLevel: 'silent',
 	})
