@@ -18,6 +18,8 @@ export interface Config {
 	linkSecret: string
 	/** How long to wait for COS's response headers when streaming (never the body). */
 	originTimeoutMs: number
+	/** The largest object the edge cache fills: a fill holds the whole object in memory. */
+	cacheMaxBytes: number
 }
 
 export interface AppEnv {
@@ -26,6 +28,10 @@ export interface AppEnv {
 }
 
 const MIN_SECRET_LENGTH = 16
+
+export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024
+// A fill holds its object in memory and an isolate has 128 MB, shared with everything else.
+const MAX_CACHE_MAX_BYTES = 96 * 1024 * 1024
 
 export class ConfigError extends AppError {
 	readonly setting: string
@@ -120,8 +126,16 @@ export function parseConfig(env: Record<string, unknown>): Config {
 		publicBaseUrl = url.origin
 	}
 	const originTimeoutMs = wholeNumber(env, 'ORIGIN_TIMEOUT_MS', 20_000, 120_000, 'milliseconds')
+	const cacheMaxBytes = wholeNumber(
+		env,
+		'CACHE_MAX_BYTES',
+		DEFAULT_CACHE_MAX_BYTES,
+		MAX_CACHE_MAX_BYTES,
+		'bytes',
+	)
 	return {
 		originTimeoutMs,
+		cacheMaxBytes,
 		credentials: { secretId, secretKey, securityToken, expiresAt },
 		target,
 		signTtl,

@@ -2,13 +2,14 @@
 import { presignObjectUrl } from '../cos/presign.ts'
 import type { Config } from '../env.ts'
 import { contentDisposition } from '../http/content-disposition.ts'
+import { CACHE_BYPASS } from '../http/edge-cache.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../http/headers.ts'
 import { servedAs } from '../http/mime.ts'
 import { type Method, type Presentation, type Serving, signingInput, typeByName } from './serving.ts'
 
 // Built once: a 302 carries only these and its Location. The signature in the Location
 // must not leak through a Referer, and no cache may keep a link that can be revoked.
-const REDIRECT_HEADERS = { ...SECURITY_HEADERS, 'Cache-Control': NO_STORE }
+const REDIRECT_HEADERS = { ...SECURITY_HEADERS, 'Cache-Control': NO_STORE, 'Cache-Status': CACHE_BYPASS }
 
 interface SignedRedirect {
 	second: number
@@ -37,6 +38,18 @@ function overrides({ filename, contentType: declared, disposition }: Presentatio
 		contentType: served.contentType,
 		contentDisposition: contentDisposition(served.disposition, filename),
 	}
+}
+
+/** The 302 already signed for `memoOwner` this second with this config, if any. */
+export function memoizedRedirect(
+	memoOwner: object,
+	method: Method,
+	now: number,
+	config: Config,
+): Response | undefined {
+	const hit = signedRedirects.get(memoOwner)?.[method]
+	if (hit && hit.second === Math.floor(now / 1000) && hit.config === config) return redirectResponse(hit.url)
+	return undefined
 }
 
 /** A 302 to the object; `memoOwner` is what the signature may be reused for this second. */
