@@ -160,8 +160,19 @@ export class FillBuffer {
 		for (const wake of waiters) wake()
 	}
 
-	/** A reader from the first byte, at its own pace. */
-	stream(): ReadableStream<Uint8Array> {
+	/**
+	 * A reader from the first byte, at its own pace, of an object of `size` bytes: a fixed
+	 * length stream, since the runtime sends a plain stream chunked, without Content-Length.
+	 */
+	stream(size: number): ReadableStream<Uint8Array> {
+		const { readable, writable } = new FixedLengthStream(size)
+		this.chunkStream()
+			.pipeTo(writable)
+			.catch(() => undefined)
+		return readable
+	}
+
+	private chunkStream(): ReadableStream<Uint8Array> {
 		let next = 0
 		return new ReadableStream<Uint8Array>({
 			pull: async (controller) => {

@@ -201,7 +201,7 @@ export async function deliverCached(
 				method,
 				serving.now,
 			)
-			const source = fromStored(fill.headers, fill.size, answer, () => fill.buffer.stream())
+			const source = fromStored(fill.headers, fill.size, answer, () => fill.buffer.stream(fill.size))
 			if (source) return relay(c, method, look, source, caching(cacheMiss({ stored: true, collapsed })))
 		} else if (!collapsed) {
 			const whole = fill.take()
