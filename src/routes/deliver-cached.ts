@@ -59,15 +59,9 @@ async function store(
 ) {
 	try {
 		if (!(await drain(body, head.buffer))) return
-		const bytes = new Uint8Array(head.size)
-		let offset = 0
-		for (const chunk of head.buffer.chunks) {
-			if (offset + chunk.byteLength > head.size) return
-			bytes.set(chunk, offset)
-			offset += chunk.byteLength
-		}
-		if (offset !== head.size) return
-		await cache.put(url, new Response(bytes, { headers: head.headers }))
+		// Put from the chunks as they are: one copy of the object in memory, not two. A byte
+		// count other than Content-Length fails the fixed-length stream, and so the put.
+		await cache.put(url, new Response(head.buffer.stream(head.size), { headers: head.headers }))
 	} catch (error) {
 		log('warn', 'edge_cache_fill_failed', { type: error instanceof Error ? error.name : 'unknown' })
 	} finally {
