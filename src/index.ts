@@ -4,6 +4,7 @@ import type { AppEnv } from './env.ts'
 import { AppError } from './errors.ts'
 import { errorResponse, onError } from './respond.tsx'
 import { admin } from './routes/admin.ts'
+import { withCacheStatus } from './routes/cache-status.ts'
 import { warmRedirect } from './routes/fast-redirect.ts'
 import { fileRoutes } from './routes/file.ts'
 import { system } from './routes/system.ts'
@@ -24,7 +25,9 @@ app.onError(onError)
 // A warm, memoized redirect is answered before the router: the benchmarked hot path. Set
 // on the app itself so app.request (the tests) takes the same way as a deployed worker.
 const route = app.fetch
-app.fetch = (request, env, executionCtx) => warmRedirect(request, env) ?? route(request, env, executionCtx)
+type Route = typeof route
+const routed = async (...args: Parameters<Route>) => withCacheStatus(args[0], await route(...args))
+app.fetch = (...args: Parameters<Route>) => warmRedirect(args[0], args[1]) ?? routed(...args)
 
 export default app
 export { ShareState } from './shares/state.ts'

@@ -267,3 +267,27 @@ describe('Cache-Status outside the edge cache', () => {
 		await res.text()
 	})
 })
+
+describe('Cache-Status on every answer at a share address', () => {
+	it.each([
+		['an unknown share', '/no-such-share-here', 'GET', 404],
+		['a method a share link does not take', '/no-such-share-here', 'POST', 405],
+	])('says bypass on %s', async (_label, path, method, status) => {
+		const res = await get(path, { method })
+		expect(res.status).toBe(status)
+		expect(res.headers.get('cache-status')).toBe('coslink; fwd=bypass')
+	})
+
+	it('says bypass on an expired share', async () => {
+		await createShare({ key: 'files/hello.txt', id: 'status-expired', expiresIn: 60 })
+		vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 61_000)
+		const res = await get('/status-expired')
+		expect(res.status).toBe(410)
+		expect(res.headers.get('cache-status')).toBe('coslink; fwd=bypass')
+	})
+
+	it('leaves the admin API without one', async () => {
+		const res = await adminRequest('')
+		expect(res.headers.get('cache-status')).toBeNull()
+	})
+})
