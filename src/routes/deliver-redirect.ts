@@ -14,7 +14,8 @@ const REDIRECT_HEADERS = { ...SECURITY_HEADERS, 'Cache-Control': NO_STORE, 'Cach
 interface SignedRedirect {
 	second: number
 	config: Config
-	url: string
+	/** The 302's headers, Location included: built once, reused by every memoized answer. */
+	headers: Record<string, string>
 }
 
 // Keyed by an object that lives as long as what was signed (a share record lives as long
@@ -22,8 +23,8 @@ interface SignedRedirect {
 // same owner, method and config always sign to the same URL: the cheapest hot path.
 const signedRedirects = new WeakMap<object, Partial<Record<Method, SignedRedirect>>>()
 
-function redirectResponse(url: string): Response {
-	return new Response(null, { status: 302, headers: { ...REDIRECT_HEADERS, Location: url } })
+function redirectResponse(headers: Record<string, string>): Response {
+	return new Response(null, { status: 302, headers })
 }
 
 function overrides({ filename, contentType: declared, disposition }: Presentation) {
@@ -48,7 +49,8 @@ export function memoizedRedirect(
 	config: Config,
 ): Response | undefined {
 	const hit = signedRedirects.get(memoOwner)?.[method]
-	if (hit && hit.second === Math.floor(now / 1000) && hit.config === config) return redirectResponse(hit.url)
+	if (hit && hit.second === Math.floor(now / 1000) && hit.config === config)
+		return redirectResponse(hit.headers)
 	return undefined
 }
 
@@ -62,12 +64,13 @@ export async function redirectTo(
 	const second = Math.floor(serving.now / 1000)
 	let memo = signedRedirects.get(memoOwner)
 	const hit = memo?.[method]
-	if (hit && hit.second === second && hit.config === config) return redirectResponse(hit.url)
+	if (hit && hit.second === second && hit.config === config) return redirectResponse(hit.headers)
 	const { url } = await presignObjectUrl({ ...signingInput(serving), response: overrides(look()) })
 	if (!memo) {
 		memo = {}
 		signedRedirects.set(memoOwner, memo)
 	}
-	memo[method] = { second, config, url }
-	return redirectResponse(url)
+	const headers = { ...REDIRECT_HEADERS, Location: url }
+	memo[method] = { second, config, headers }
+	return redirectResponse(headers)
 }

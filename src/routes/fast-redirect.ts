@@ -33,10 +33,17 @@ const UNDERSTOOD = new Set<string>([
 
 const DOWNLOAD = '/download'
 
+// Records are immutable once cached (a changed share is a new object): check each once.
+const checked = new WeakMap<object, boolean>()
+
 function plainFileShare(record: ShareRecord | null | undefined): record is FileShareRecord {
 	if (record?.type !== 'file') return false
-	for (const field in record) if (!UNDERSTOOD.has(field)) return false
-	return true
+	let plain = checked.get(record)
+	if (plain === undefined) {
+		plain = Object.keys(record).every((field) => UNDERSTOOD.has(field))
+		checked.set(record, plain)
+	}
+	return plain
 }
 
 /** The id in `/<id>` or `/<id>/download`, taken from the URL as sent (not decoded). */
