@@ -59,6 +59,19 @@ describe('edge cache under the local stack', () => {
 		expect(await settledGets(1)).toBe(1)
 	})
 
+	it('shares one fill among concurrent first downloads, each one its own request', async () => {
+		const concurrentLink = await createCachedShare('cached-concurrent', { filename: 'together.bin' })
+		const before = await settledGets(objectGets())
+		const downloads = await Promise.all([1, 2, 3].map(() => downloadFrom(concurrentLink)))
+		for (const { res, body } of downloads) {
+			expect(res.status).toBe(200)
+			expect(sha256(body)).toBe(sha256(BYTES))
+		}
+		expect(await settledGets(before + 1)).toBe(before + 1)
+		// The fill belongs to the first request: the runtime must not object to the others reading it.
+		expect(e2e.stack.logs.filter((line) => /different request|cross-request/i.test(line))).toEqual([])
+	})
+
 	it('answers 404 at once after the share is deleted, never from the cache', async () => {
 		expect(await e2e.stack.deleteShare('cached-e2e')).toBe(204)
 		const res = await fetch(link)
