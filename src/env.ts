@@ -23,6 +23,8 @@ export interface Config {
 	zipMaxFiles: number
 	/** The most member bytes one folder zip may hold (ZIP_MAX_BYTES). */
 	zipMaxBytes: number
+	/** The largest object the edge cache fills: a fill holds the whole object in memory. */
+	cacheMaxBytes: number
 }
 
 export interface AppEnv {
@@ -35,6 +37,10 @@ export interface AppEnv {
 }
 
 const MIN_SECRET_LENGTH = 16
+
+export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024
+// A fill holds its object in memory and an isolate has 128 MB, shared with everything else.
+const MAX_CACHE_MAX_BYTES = 96 * 1024 * 1024
 
 export class ConfigError extends AppError {
 	readonly setting: string
@@ -151,6 +157,13 @@ export function parseConfig(env: Record<string, unknown>): Config {
 	}
 	const linkSecret = text(env, 'LINK_SECRET')
 	const originTimeoutMs = wholeNumber(env, 'ORIGIN_TIMEOUT_MS', 20_000, 120_000, 'milliseconds')
+	const cacheMaxBytes = wholeNumber(
+		env,
+		'CACHE_MAX_BYTES',
+		DEFAULT_CACHE_MAX_BYTES,
+		MAX_CACHE_MAX_BYTES,
+		'bytes',
+	)
 	// Folder zips: every byte costs worker CPU (CRC-32 in JavaScript), so both are capped.
 	const zipMaxFiles = wholeNumber(env, 'ZIP_MAX_FILES', 1000, 100_000, 'files')
 	const zipMaxBytes = wholeNumber(env, 'ZIP_MAX_BYTES', 4 * 1024 ** 3, 2 ** 40, 'bytes')
@@ -158,6 +171,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
 		originTimeoutMs,
 		zipMaxFiles,
 		zipMaxBytes,
+		cacheMaxBytes,
 		credentials: { secretId, secretKey, securityToken, expiresAt },
 		target,
 		signTtl,

@@ -12,6 +12,7 @@ import { createShareSchema, patchShareSchema, type ShareRecord } from '../shares
 import type { IfMatch } from '../shares/state.ts'
 import { createShare, deleteShare, listShares, readShare, updateShare } from '../shares/store.ts'
 import { hasAdminToken } from './admin-auth.ts'
+import { cachedRecord, purgeCached } from './cache-purge.ts'
 import { secure } from './secure.ts'
 import { shareUrlFor } from './share-url.ts'
 
@@ -160,10 +161,16 @@ admin.get('/:id', async (c) => {
 admin.patch('/:id', async (c) => {
 	const id = shareId(c)
 	const patch = await readBody(c, patchShareSchema)
-	return recordResponse(c, await updateShare(c.env, id, patch, ifMatch(c)))
+	const cached = await cachedRecord(c, id)
+	const updated = await updateShare(c.env, id, patch, ifMatch(c))
+	await purgeCached(c, cached)
+	return recordResponse(c, updated)
 })
 
 admin.delete('/:id', async (c) => {
-	await deleteShare(c.env, shareId(c), ifMatch(c))
+	const id = shareId(c)
+	const cached = await cachedRecord(c, id)
+	await deleteShare(c.env, id, ifMatch(c))
+	await purgeCached(c, cached)
 	return c.body(null, 204)
 })

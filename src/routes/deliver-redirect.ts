@@ -2,18 +2,20 @@
 import { presignObjectUrl } from '../cos/presign.ts'
 import type { Config } from '../env.ts'
 import { contentDisposition } from '../http/content-disposition.ts'
+import { CACHE_BYPASS } from '../http/edge-cache.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../http/headers.ts'
 import { servedAs } from '../http/mime.ts'
 import { type Method, type Presentation, type Serving, signingInput, typeByName } from './serving.ts'
 
 // Built once: a 302 carries only these and its Location. The signature in the Location
 // must not leak through a Referer, and no cache may keep a link that can be revoked.
-const REDIRECT_HEADERS = { ...SECURITY_HEADERS, 'Cache-Control': NO_STORE }
+const REDIRECT_HEADERS = { ...SECURITY_HEADERS, 'Cache-Control': NO_STORE, 'Cache-Status': CACHE_BYPASS }
 
 interface SignedRedirect {
 	second: number
 	config: Config
-	url: string
+	/** The 302's headers, Location included: built once, reused by every memoized answer. */
+	headers: Record<string, string>
 }
 
 // Keyed by an object that lives as long as what was signed (a share record lives as long
@@ -21,8 +23,8 @@ interface SignedRedirect {
 // same owner, method and config always sign to the same URL: the cheapest hot path.
 const signedRedirects = new WeakMap<object, Partial<Record<Method, SignedRedirect>>>()
 
-function redirectResponse(url: string): Response {
-	return new Response(null, { status: 302, headers: { ...REDIRECT_HEADERS, Location: url } })
+function redirectResponse(headers: Record<string, string>): Response {
+	return new Response(null, { status: 302, headers })
 }
 
 function overrides({ filename, contentType: declared, disposition }: Presentation) {
@@ -39,6 +41,19 @@ function overrides({ filename, contentType: declared, disposition }: Presentatio
 	}
 }
 
+/** The 302 already signed for `memoOwner` this second with this config, if any. */
+export function memoizedRedirect(
+	memoOwner: object,
+	method: Method,
+	now: number,
+	config: Config,
+): Response | undefined {
+	const hit = signedRedirects.get(memoOwner)?.[method]
+	if (hit && hit.second === Math.floor(now / 1000) && hit.config === config)
+		return redirectResponse(hit.headers)
+	return undefined
+}
+
 /** A 302 to the object; `memoOwner` is what the signature may be reused for this second. */
 export async function redirectTo(
 	serving: Serving,
@@ -49,12 +64,13 @@ export async function redirectTo(
 	const second = Math.floor(serving.now / 1000)
 	let memo = signedRedirects.get(memoOwner)
 	const hit = memo?.[method]
-	if (hit && hit.second === second && hit.config === config) return redirectResponse(hit.url)
+	if (hit && hit.second === second && hit.config === config) return redirectResponse(hit.headers)
 	const { url } = await presignObjectUrl({ ...signingInput(serving), response: overrides(look()) })
 	if (!memo) {
 		memo = {}
 		signedRedirects.set(memoOwner, memo)
 	}
-	memo[method] = { second, config, url }
-	return redirectResponse(url)
+	const headers = { ...REDIRECT_HEADERS, Location: url }
+	memo[method] = { second, config, headers }
+	return redirectResponse(headers)
 }

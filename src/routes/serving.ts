@@ -20,6 +20,17 @@ export interface Serving {
 	ttl: number
 	/** Unix seconds no signature may outlive (the share's expiry). */
 	notAfter: number | undefined
+	/** COS's per-request cap in bits per second (the share states bytes per second). */
+	trafficLimit: number | undefined
+	/** Set when the share opted into the edge cache: what names its entries, and for how long. */
+	edgeCache: EdgeCacheOptIn | undefined
+}
+
+export interface EdgeCacheOptIn {
+	shareId: string
+	/** The record's revision: an edited share never finds an entry cached before the edit. */
+	revision: number
+	maxAge: number
 }
 
 /** How the share asks for the file to be shown; the delivery decides what is safe. */
@@ -56,6 +67,8 @@ export function servingOf(record: FileShareRecord, config: Config, method: Metho
 		key: record.key,
 		ttl: record.signTtl ?? config.signTtl,
 		notAfter: expiresAtSeconds(record),
+		trafficLimit: record.bandwidthLimit === undefined ? undefined : record.bandwidthLimit * 8,
+		edgeCache: record.cache && { shareId: record.id, revision: record.revision, maxAge: record.cache.maxAge },
 	}
 }
 
@@ -65,6 +78,8 @@ export function servingOf(record: FileShareRecord, config: Config, method: Metho
  * request, so a redirected video could no longer seek once that signature ran out.
  */
 export function deliveryOf(record: FileShareRecord, config: Config, look: () => Presentation): Delivery {
+	// Only the worker can answer from its edge cache.
+	if (record.cache) return 'stream'
 	if (record.delivery) return record.delivery
 	if (record.disposition === 'inline') {
 		const { contentType, filename } = look()
@@ -83,5 +98,6 @@ export function signingInput(serving: Serving): PresignInput {
 		ttl: serving.ttl,
 		notAfter: serving.notAfter,
 		now: serving.now,
+		trafficLimit: serving.trafficLimit,
 	}
 }

@@ -69,6 +69,12 @@ function parseRecord(id: string, raw: unknown): ShareRecord {
 	return result.data
 }
 
+/** The record the in-isolate cache holds for `id` right now, without asking KV; undefined if none. */
+export function peekShare(kv: KVNamespace, id: string, nowMs: number): ShareRecord | null | undefined {
+	const hit = caches.get(kv)?.entries.get(id)
+	return hit && nowMs - hit.at < RECORD_CACHE_TTL_MS ? hit.record : undefined
+}
+
 /** Reads a share for the public path: the KV replica, through the in-isolate cache. */
 export async function getShare(kv: KVNamespace, id: string, nowMs = Date.now()): Promise<ShareRecord | null> {
 	const cache = cacheFor(kv)

@@ -17,12 +17,12 @@ async function bundleEntry(entry: URL): Promise<string> {
 		conditions: ['workerd', 'worker', 'browser'],
 		mainFields: ['module', 'main'],
 		target: 'es2024',
-		// Runtime modules workerd provides (src/shares/state.ts extends DurableObject).
-		external: ['cloudflare:*'],
 		// src/pages and src/respond.tsx use Hono's JSX runtime (tsconfig: jsxImportSource).
 		jsx: 'automatic',
 		jsxImportSource: 'hono/jsx',
 		charset: 'utf8',
+		// The runtime's own modules (cloudflare:workers for the Durable Object) stay imports.
+		external: ['cloudflare:*'],
 		write: false,
 		logLevel: 'silent',
 	})
