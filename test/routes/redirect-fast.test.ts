@@ -23,6 +23,26 @@ describe('the warm redirect before the router', () => {
 		expect([...(fast?.headers ?? [])]).toEqual([...routed.headers])
 	})
 
+	it('leaves a link-preview bot at the share address to the router, which shows it the card', async () => {
+		await redirectShare('fast-bot')
+		vi.spyOn(Date, 'now').mockReturnValue(NOW)
+		await get('/fast-bot')
+		const bot = new Request('https://share.example.com/fast-bot', {
+			headers: { 'user-agent': 'Slackbot 1.0' },
+		})
+		expect(warmRedirect(bot, env, NOW)).toBeUndefined()
+		expect(warmRedirect(request('/fast-bot'), env, NOW)?.status).toBe(302)
+	})
+
+	it('answers /download warm without a Vary, as the router does', async () => {
+		await redirectShare('fast-dl')
+		vi.spyOn(Date, 'now').mockReturnValue(NOW)
+		const routed = await get('/fast-dl/download')
+		const fast = warmRedirect(request('/fast-dl/download'), env, NOW)
+		expect(fast?.status).toBe(302)
+		expect([...(fast?.headers ?? [])]).toEqual([...routed.headers])
+	})
+
 	it('leaves a share not yet redirected this second to the router', async () => {
 		await redirectShare('fast-cold')
 		vi.spyOn(Date, 'now').mockReturnValue(NOW)
