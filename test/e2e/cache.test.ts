@@ -12,7 +12,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Object GETs the emulator has logged for KEY so far. */
 function objectGets(): number {
-	return e2e.stack.logs.filter((line) => line.startsWith(`[cos] GET /${KEY}`)).length
+	return e2e.stack.logs.filter((line) => line.startsWith(`[COS emulator] GET /${KEY}`)).length
 }
 
 async function createCachedShare(id: string, extra: Record<string, unknown> = {}): Promise<string> {
