@@ -25,7 +25,7 @@ function wantsHtml(c: Context<AppEnv>): boolean {
 }
 
 /** The same address in each language, as root-relative links. */
-export function languageLinks(url: string): Record<Lang, string> {
+export function languageLinks(url: string | URL): Record<Lang, string> {
 	const links = {} as Record<Lang, string>
 	for (const lang of LANGS) {
 		const target = new URL(url)

@@ -14,7 +14,7 @@ import { type ZipMember, ZipMemberError, zipLength, zipStream } from '../http/zi
 import { log } from '../log.ts'
 import { newNonce, pageCsp } from '../pages/csp.ts'
 import { FolderPage } from '../pages/folder.tsx'
-import { LANGS, type Lang } from '../pages/i18n/index.ts'
+import { languageLinks } from '../respond.tsx'
 import type { FileShareRecord, FolderShareRecord } from '../shares/schema.ts'
 import { redirectTo } from './deliver-redirect.ts'
 import { streamObject } from './deliver-stream.ts'
@@ -68,16 +68,6 @@ async function listing(req: LevelRequest): Promise<Listing> {
 	} catch (error) {
 		return listingFailed(error)
 	}
-}
-
-function languageLinks(url: URL): Record<Lang, string> {
-	const links = {} as Record<Lang, string>
-	for (const lang of LANGS) {
-		const target = new URL(url)
-		target.searchParams.set('lang', lang)
-		links[lang] = `${target.pathname}${target.search}`
-	}
-	return links
 }
 
 function htmlListing(c: Context<AppEnv>, record: FolderShareRecord, page: Listing, url: URL) {

@@ -4,13 +4,10 @@
 import type { Context } from 'hono'
 import { signObjectRequest } from '../cos/presign.ts'
 import type { AppEnv, Config } from '../env.ts'
-import { AppError } from '../errors.ts'
 import { headerSafeMediaType } from '../http/mime.ts'
-import { OriginTimeoutError, requestObject } from '../http/proxy.ts'
-import { log } from '../log.ts'
-import { requestId } from '../request-id.ts'
+import { requestObject } from '../http/proxy.ts'
 import type { FileShareRecord } from '../shares/schema.ts'
-import { originFailure } from './origin-failure.ts'
+import { originFailure, originUnreachable } from './origin-failure.ts'
 import { servingOf, signingInput } from './serving.ts'
 
 export interface ObjectInfo {
@@ -80,15 +77,7 @@ async function headObject(
 			now,
 		})
 	} catch (error) {
-		log('warn', 'origin_unreachable', {
-			type: error instanceof Error ? error.name : 'unknown',
-			requestId: requestId(c),
-		})
-		const message =
-			error instanceof OriginTimeoutError
-				? 'The storage service did not answer in time.'
-				: 'The storage service could not be reached.'
-		throw new AppError(502, 'origin_error', `${message} Please try again.`)
+		originUnreachable(c, error)
 	}
 	if (upstream.status !== 200) return originFailure(c, upstream)
 	await upstream.body?.cancel()

@@ -2,6 +2,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../env.ts'
 import { AppError } from '../errors.ts'
+import { OriginTimeoutError } from '../http/proxy.ts'
 import { log } from '../log.ts'
 import { requestId } from '../request-id.ts'
 
@@ -40,4 +41,17 @@ export async function originFailure(c: Context<AppEnv>, upstream: Response): Pro
 			'COS refuses to serve .apk and .ipa files from the default bucket domain. Bind a custom origin domain to the bucket and set COS_ENDPOINT to it.',
 		)
 	throw new AppError(502, 'origin_error', 'The storage service did not deliver the file. Please try again.')
+}
+
+/** COS could not be reached at all (or not in time): a 502, and one warn line. */
+export function originUnreachable(c: Context<AppEnv>, error: unknown): never {
+	log('warn', 'origin_unreachable', {
+		type: error instanceof Error ? error.name : 'unknown',
+		requestId: requestId(c),
+	})
+	const message =
+		error instanceof OriginTimeoutError
+			? 'The storage service did not answer in time.'
+			: 'The storage service could not be reached.'
+	throw new AppError(502, 'origin_error', `${message} Please try again.`)
 }

@@ -3,14 +3,11 @@
 import type { Context } from 'hono'
 import { signObjectRequest } from '../cos/presign.ts'
 import type { AppEnv } from '../env.ts'
-import { AppError } from '../errors.ts'
 import { contentDisposition } from '../http/content-disposition.ts'
 import { MEDIA_CSP, OBJECT_CSP, PASSED_FROM_ORIGIN, SECURITY_HEADERS } from '../http/headers.ts'
 import { headerSafeMediaType, isPlayableMedia, OCTET_STREAM, servedAs } from '../http/mime.ts'
-import { OriginTimeoutError, requestObject } from '../http/proxy.ts'
-import { log } from '../log.ts'
-import { requestId } from '../request-id.ts'
-import { originFailure } from './origin-failure.ts'
+import { requestObject } from '../http/proxy.ts'
+import { originFailure, originUnreachable } from './origin-failure.ts'
 import { type Presentation, type Serving, signingInput, typeByName } from './serving.ts'
 
 const PASSED_STATUSES = new Set([200, 206, 304, 412, 416])
@@ -32,15 +29,7 @@ export async function fetchObject(c: Context<AppEnv>, serving: Serving, client: 
 			now: serving.now,
 		})
 	} catch (error) {
-		log('warn', 'origin_unreachable', {
-			type: error instanceof Error ? error.name : 'unknown',
-			requestId: requestId(c),
-		})
-		const message =
-			error instanceof OriginTimeoutError
-				? 'The storage service did not answer in time.'
-				: 'The storage service could not be reached.'
-		throw new AppError(502, 'origin_error', `${message} Please try again.`)
+		originUnreachable(c, error)
 	}
 }
 

@@ -5,20 +5,10 @@ import { type AppEnv, readConfig } from '../env.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../http/headers.ts'
 import { pickLanguage, wantsPage } from '../http/negotiate.ts'
 import { newNonce, pageCsp } from '../pages/csp.ts'
-import { LANGS, type Lang } from '../pages/i18n/index.ts'
 import { UploadPage } from '../pages/upload.tsx'
+import { languageLinks } from '../respond.tsx'
 import type { UploadShareRecord } from '../shares/schema.ts'
 import { MULTIPART_THRESHOLD } from '../shares/upload-rules.ts'
-
-function languageLinks(url: URL): Record<Lang, string> {
-	const links = {} as Record<Lang, string>
-	for (const lang of LANGS) {
-		const target = new URL(url)
-		target.searchParams.set('lang', lang)
-		links[lang] = `${target.pathname}${target.search}`
-	}
-	return links
-}
 
 export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord, _now: number) {
 	const config = readConfig(c.env)
