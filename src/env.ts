@@ -19,6 +19,8 @@ export interface Config {
 	linkSecret: string | undefined
 	/** How long to wait for COS's response headers when streaming (never the body). */
 	originTimeoutMs: number
+	/** Seconds a download ticket of a limited share lives (TICKET_TTL). */
+	ticketTtl?: number
 }
 
 export interface AppEnv {
@@ -26,6 +28,7 @@ export interface AppEnv {
 		COS_SECURITY_TOKEN?: string
 		ORIGIN_TIMEOUT_MS?: string
 		LINK_SECRET?: string
+		TICKET_TTL?: string
 	}
 	Variables: { requestId?: string; config: Config }
 }
@@ -147,8 +150,11 @@ export function parseConfig(env: Record<string, unknown>): Config {
 	}
 	const linkSecret = text(env, 'LINK_SECRET')
 	const originTimeoutMs = wholeNumber(env, 'ORIGIN_TIMEOUT_MS', 20_000, 120_000, 'milliseconds')
+	// A ticket carries one spent download through resumes; a week is plenty for any of them.
+	const ticketTtl = wholeNumber(env, 'TICKET_TTL', 3600, 7 * 86400, 'seconds')
 	return {
 		originTimeoutMs,
+		ticketTtl,
 		credentials: { secretId, secretKey, securityToken, expiresAt },
 		target,
 		signTtl,

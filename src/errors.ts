@@ -22,6 +22,14 @@ export type ErrorCode =
 	| 'download_forbidden'
 	| 'invalid_record'
 	| 'internal_error'
+	| 'password_required'
+	| 'wrong_password'
+	| 'too_many_attempts'
+	| 'download_limit_reached'
+	| 'ticket_required'
+	| 'invalid_ticket'
+	| 'not_protected'
+	| 'cross_site_request'
 
 export class AppError extends Error {
 	override readonly name = 'AppError'

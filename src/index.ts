@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from './env.ts'
 import { AppError } from './errors.ts'
 import { errorResponse, onError } from './respond.tsx'
+import { access } from './routes/access.ts'
 import { admin } from './routes/admin.ts'
 import { fileRoutes } from './routes/file.ts'
 import { system } from './routes/system.ts'
@@ -15,6 +16,7 @@ const app = new Hono<AppEnv>()
 // System routes first: nothing a user names can shadow them (slugs cannot start with '_').
 app.route('/', system)
 app.route('/api/shares', admin)
+app.route('/', access)
 app.route('/', fileRoutes)
 
 app.notFound((c) => errorResponse(c, new AppError(404, 'not_found', 'There is nothing at this address.')))

@@ -58,16 +58,24 @@ export function effectiveType(
 	return declared ?? stored ?? typeByName(filename)
 }
 
+/** A limited share's page: its button spends a download by POST, and it has no preview. */
+export interface PageLimits {
+	consumeUrl: string
+	remainingDownloads: number | undefined
+}
+
 export async function filePage(
 	c: Context<AppEnv>,
 	record: FileShareRecord,
 	config: Config,
 	now: number,
+	limits?: PageLimits,
 ): Promise<Response> {
 	const info = await objectInfo(c, record, config, now)
 	const look = presentationOf(record)
 	const contentType = effectiveType(look.contentType, info.contentType, look.filename)
-	const kind = previewKind(contentType)
+	// A preview would be a download that spends nothing.
+	const kind = limits ? 'none' : previewKind(contentType)
 	const lang = pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
 	const shareUrl = shareUrlFor(config, c.req.url, record.id)
 	const path = `/${encodeURIComponent(record.id)}`
@@ -85,6 +93,8 @@ export async function filePage(
 			now={new Date(now)}
 			shareUrl={shareUrl}
 			downloadUrl={`${path}/download`}
+			consumeUrl={limits?.consumeUrl}
+			remainingDownloads={limits?.remainingDownloads}
 			previewKind={kind}
 			previewUrl={kind === 'none' ? undefined : `${path}/preview`}
 			qrSvg={qrFor(shareUrl)}

@@ -67,6 +67,16 @@ export const en = {
 	error502Message: 'The file storage did not answer in time. Please try again in a moment.',
 	error503: 'Temporarily unavailable',
 	error503Message: 'The service cannot reach the file storage right now. Please try again later.',
+
+	unlockTitle: 'This link is protected',
+	unlockMessage: 'Enter the password or extraction code you were given with the link.',
+	unlockLabel: 'Password or extraction code',
+	unlockButton: 'Unlock',
+	unlockWrong: 'That password or code is not right. Check it and try again.',
+	unlockTooMany: 'Too many attempts. Please wait a moment and try again.',
+	downloadsLeftOne: '{count} download left',
+	downloadsLeftOther: '{count} downloads left',
+	oneTimeNote: 'Each click of Download uses one of this link’s downloads.',
 } satisfies Record<string, string>
 
 export type MessageKey = keyof typeof en

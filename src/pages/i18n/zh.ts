@@ -69,4 +69,14 @@ export const zh: Messages = {
 	error502Message: '文件存储没有及时响应，请稍后再试。',
 	error503: '暂时无法使用',
 	error503Message: '服务暂时无法连接文件存储，请稍后再试。',
+
+	unlockTitle: '此链接受保护',
+	unlockMessage: '请输入分享者随链接提供的密码或提取码。',
+	unlockLabel: '密码或提取码',
+	unlockButton: '解锁',
+	unlockWrong: '密码或提取码不正确，请检查后重试。',
+	unlockTooMany: '尝试次数过多，请稍后再试。',
+	downloadsLeftOne: '还可下载 {count} 次',
+	downloadsLeftOther: '还可下载 {count} 次',
+	oneTimeNote: '每点击一次“下载”，都会用掉此链接的一次下载次数。',
 }
