@@ -84,11 +84,12 @@ export async function unlockPage(
 	const nonce = newNonce()
 	const lang = pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
 	const shareLinks = languageLinks(new URL(`/${encodeURIComponent(record.id)}`, c.req.url).href)
+	// A language chosen by link stays chosen through the form and back to the share.
 	return c.html(
 		<UnlockPage
 			lang={lang}
 			nonce={nonce}
-			action={`/_/unlock/${encodeURIComponent(record.id)}`}
+			action={`/_/unlock/${encodeURIComponent(record.id)}${langQuery(c)}`}
 			problem={problem}
 			languageLinks={shareLinks}
 		/>,
@@ -100,6 +101,12 @@ export async function unlockPage(
 			Vary: 'Accept, Accept-Language, User-Agent, Sec-Fetch-Mode, Authorization, Cookie',
 		},
 	)
+}
+
+/** `?lang=xx` when the request chose a language by its query, else nothing. */
+export function langQuery(c: Context<AppEnv>): string {
+	const lang = c.req.query('lang')?.trim().toLowerCase()
+	return lang === 'en' || lang === 'zh' ? `?lang=${lang}` : ''
 }
 
 export function passwordRequired(c: Context<AppEnv>): never {

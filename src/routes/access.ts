@@ -16,6 +16,7 @@ import { openTicket } from '../shares/tokens.ts'
 import {
 	checkSameOrigin,
 	isUnlocked,
+	langQuery,
 	notGranted,
 	passwordRequired,
 	ticketPath,
@@ -78,7 +79,7 @@ access.post('/_/unlock/:id', async (c) => {
 	const now = Date.now()
 	const { record } = await resolveLive(c, now)
 	const { password, form } = await readPassword(c)
-	const sharePath = `/${encodeURIComponent(record.id)}`
+	const sharePath = `/${encodeURIComponent(record.id)}${langQuery(c)}`
 	if (record.passwordHash === undefined) {
 		if (form) return seeOther(sharePath)
 		throw new AppError(400, 'not_protected', 'This share has no password.')

@@ -1,6 +1,7 @@
 // The download page of a file share: who gets it instead of the bytes, and the page itself
 // from the share record and a (remembered) HEAD of the object.
 import type { Context } from 'hono'
+import { bucketBaseUrl } from '../cos/endpoint.ts'
 import type { AppEnv, Config } from '../env.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../http/headers.ts'
 import { isUnfurler, pickLanguage, wantsPage } from '../http/negotiate.ts'
@@ -101,9 +102,17 @@ export async function filePage(
 			languageLinks={languageLinks(c.req.url)}
 		/>
 	)
+	// The download button of a limited share is a form whose POST ends, through its ticket, at
+	// the bucket: Chromium checks form-action on every redirect hop.
+	const csp = limits
+		? pageCsp(nonce).replace(
+				"form-action 'self'",
+				`form-action 'self' ${bucketBaseUrl(config.target).origin}`,
+			)
+		: pageCsp(nonce)
 	return c.html(page, 200, {
 		...SECURITY_HEADERS,
-		'Content-Security-Policy': pageCsp(nonce),
+		'Content-Security-Policy': csp,
 		'Cache-Control': NO_STORE,
 		Vary: PAGE_VARY,
 	})

@@ -129,6 +129,18 @@ describe('a protected share', () => {
 		expect(await res.text()).toContain('role="alert"')
 	})
 
+	it('keeps a language chosen by link through the unlock form and back to the share', async () => {
+		await createShare({ key: 'f.bin', id: 'pw-lang', password: 'open sesame' })
+		const page = await (await get('/pw-lang?lang=zh', { headers: CHROME_NAVIGATION })).text()
+		expect(page).toContain('action="/_/unlock/pw-lang?lang=zh"')
+		const res = await get('/_/unlock/pw-lang?lang=zh', {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'password=open+sesame',
+		})
+		expect(res.headers.get('location')).toBe('/pw-lang?lang=zh')
+	})
+
 	it('refuses a token made for another share', async () => {
 		await createShare({ key: 'f.bin', id: 'pw-a', password: 'open sesame' })
 		await createShare({ key: 'f.bin', id: 'pw-b', password: 'open sesame' })

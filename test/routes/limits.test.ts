@@ -152,6 +152,13 @@ describe('exact download limits', () => {
 		expect((await stats('limit-page')).downloads).toBe(0)
 	})
 
+	it("lets the page's form follow its ticket to the bucket under the page's CSP", async () => {
+		mockCos({ body: 'x' })
+		await createShare({ key: 'f.bin', id: 'limit-csp', maxDownloads: 2 })
+		const res = await get('/limit-csp', { headers: CHROME_NAVIGATION })
+		expect(res.headers.get('content-security-policy')).toContain(`form-action 'self' https://${BUCKET_HOST}`)
+	})
+
 	it('spends one download on POST /_/consume and answers 303 to the ticket', async () => {
 		await createShare({ key: 'f.bin', id: 'limit-consume', maxDownloads: 2 })
 		const res = await get('/_/consume/limit-consume', { method: 'POST' })
