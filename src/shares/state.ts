@@ -127,6 +127,8 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 	/** The replica write waiting to start, if any: a later change can ride on it. */
 	private queued: Promise<void> | undefined
 	private tail: Promise<void> = Promise.resolve()
+	/** The last body parsed and what it parsed to (records are immutable once stored). */
+	private parsed: { body: string; stored: StoredShare } | undefined
 
 	constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
 		super(ctx, env)
@@ -311,7 +313,12 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 	private current(id: string, nowMs: number): StoredShare | null {
 		const body = this.row(id)?.body
 		if (body === null || body === undefined) return null
-		const stored = parseStored(id, body)
+		// Restricted shares read their record on every request: parse each stored body once.
+		let stored = this.parsed?.body === body ? this.parsed.stored : undefined
+		if (stored === undefined) {
+			stored = parseStored(id, body)
+			this.parsed = { body, stored }
+		}
 		return stored.kind === 'record' && hasLapsed(stored.record, nowMs) ? null : stored
 	}
 

@@ -220,6 +220,23 @@ describe('tickets', () => {
 		expect((await get(location)).status).toBe(404)
 	})
 
+	it('makes tickets that live TICKET_TTL seconds', async () => {
+		const shortLived = envWith({ TICKET_TTL: '60' })
+		await createShare({ key: 'f.bin', id: 'ticket-setting', maxDownloads: 2 }, shortLived)
+		const now = Math.floor(Date.now() / 1000)
+		const location =
+			(await get('/ticket-setting', { headers: CURL }, shortLived)).headers.get('location') ?? ''
+		const expires = Number(location.split('.')[4])
+		expect(expires - now).toBeGreaterThanOrEqual(59)
+		expect(expires - now).toBeLessThanOrEqual(61)
+	})
+
+	it('names TICKET_TTL when it is out of range', async () => {
+		const res = await adminRequest('', {}, envWith({ TICKET_TTL: '0' }))
+		expect(res.status).toBe(500)
+		expect(((await res.json()) as { error: { setting: string } }).error.setting).toBe('TICKET_TTL')
+	})
+
 	it('refuses a ticket past its TICKET_TTL', async () => {
 		await createShare({ key: 'f.bin', id: 'ticket-old', maxDownloads: 2 })
 		const location = (await get('/ticket-old', { headers: CURL })).headers.get('location') ?? ''
