@@ -11,6 +11,7 @@ import { shareState } from '../shares/rules.ts'
 import type { FileShareRecord, ShareRecord } from '../shares/schema.ts'
 import { getShare, liveShare } from '../shares/store.ts'
 import { notGranted } from './access-gate.tsx'
+import { countMiss, missWait } from './miss-limit.ts'
 
 export interface Resolved<T extends ShareRecord = ShareRecord> {
 	record: T
@@ -21,9 +22,22 @@ export interface Resolved<T extends ShareRecord = ShareRecord> {
 /** The live share named by the route's `:id` at `now`, with its counts. */
 export async function resolveLive(c: Context<AppEnv>, now: number): Promise<Resolved> {
 	const id = c.req.param('id') ?? ''
+	const ip = c.req.header('cf-connecting-ip')
+	const wait = missWait(ip, now)
+	if (wait > 0) {
+		c.header('Retry-After', String(wait))
+		throw new AppError(
+			429,
+			'too_many_attempts',
+			'Too many unknown links from your network; wait and try again.',
+		)
+	}
 	if (!isShareId(id)) throw notFound()
 	const cached = await getShare(c.env.SHARES, id)
-	if (!cached) throw notFound()
+	if (!cached) {
+		countMiss(ip, now)
+		throw notFound()
+	}
 	let resolved: Resolved = { record: cached, usage: NO_USAGE }
 	if (cached.restricted) {
 		const live = await liveShare(c.env, id, now)
