@@ -223,8 +223,10 @@ admin.patch('/:id', async (c) => {
 	const id = shareId(c)
 	const { password, extractionCode: wantsCode, ...patch } = await readBody(c, patchShareSchema)
 	const { protection, code } = await protect(c, { password, extractionCode: wantsCode })
+	// Checked before the write: a share no one could open must not be stored first.
+	if (patch.maxDownloads || patch.expiresAfterFirstDownload || patch.strict)
+		requireLinkSecret(c.get('config'))
 	const record = await updateShare(c.env, id, { ...patch, ...protection }, ifMatch(c))
-	checkSecretFor(c, record)
 	return recordResponse(c, record, 200, {
 		extractionCode: code,
 		usage: isRestricted(record) ? await downloadCounts(c.env, id) : undefined,

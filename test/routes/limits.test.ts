@@ -303,6 +303,19 @@ describe('admin rules', () => {
 		expect(((await res.json()) as { error: { field: string } }).error.field).toBe('cache')
 	})
 
+	it('refuses to make a share limited by PATCH when LINK_SECRET is not set, changing nothing', async () => {
+		await createShare({ key: 'f.bin', id: 'patch-no-secret' })
+		const noSecret = envWith({ LINK_SECRET: '' })
+		const res = await adminRequest(
+			'/patch-no-secret',
+			{ method: 'PATCH', json: { maxDownloads: 1 } },
+			noSecret,
+		)
+		expect(res.status).toBe(500)
+		const after = (await (await adminRequest('/patch-no-secret')).json()) as { maxDownloads?: number }
+		expect(after.maxDownloads).toBeUndefined()
+	})
+
 	it('refuses a limited share when LINK_SECRET is not set', async () => {
 		const res = await adminRequest(
 			'',
