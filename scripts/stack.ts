@@ -64,6 +64,16 @@ export const DEMO_SHARES: DemoShare[] = [
 		},
 	},
 	{
+		id: 'protected',
+		what: 'password-protected: the unlock page; the password is "open sesame"',
+		body: { key: 'docs/report.pdf', filename: 'Q3 report.pdf', page: true, password: 'open sesame' },
+	},
+	{
+		id: 'one-time',
+		what: 'one-time link: the page button (or curl -L) spends the only download, then 410',
+		body: { key: 'docs/report.pdf', filename: 'Q3 report.pdf', maxDownloads: 1 },
+	},
+	{
 		id: 'logo-page',
 		what: 'download page of a PNG, with an image preview',
 		body: { key: 'images/logo.png', page: true, expiresIn: 86400 },

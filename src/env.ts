@@ -25,6 +25,8 @@ export interface Config {
 	zipMaxBytes: number
 	/** The largest object the edge cache fills: a fill holds the whole object in memory. */
 	cacheMaxBytes: number
+	/** Seconds a download ticket of a limited share lives (TICKET_TTL). */
+	ticketTtl?: number
 }
 
 export interface AppEnv {
@@ -32,6 +34,7 @@ export interface AppEnv {
 		COS_SECURITY_TOKEN?: string
 		ORIGIN_TIMEOUT_MS?: string
 		LINK_SECRET?: string
+		TICKET_TTL?: string
 	}
 	Variables: { requestId?: string; config: Config }
 }
@@ -157,6 +160,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
 	}
 	const linkSecret = text(env, 'LINK_SECRET')
 	const originTimeoutMs = wholeNumber(env, 'ORIGIN_TIMEOUT_MS', 20_000, 120_000, 'milliseconds')
+	// A ticket carries one spent download through resumes; a week is plenty for any of them.
+	const ticketTtl = wholeNumber(env, 'TICKET_TTL', 3600, 7 * 86400, 'seconds')
 	const cacheMaxBytes = wholeNumber(
 		env,
 		'CACHE_MAX_BYTES',
@@ -172,6 +177,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
 		zipMaxFiles,
 		zipMaxBytes,
 		cacheMaxBytes,
+		ticketTtl,
 		credentials: { secretId, secretKey, securityToken, expiresAt },
 		target,
 		signTtl,

@@ -29,6 +29,14 @@ export type ErrorCode =
 	| 'upload_exists'
 	| 'length_required'
 	| 'size_mismatch'
+	| 'password_required'
+	| 'wrong_password'
+	| 'too_many_attempts'
+	| 'download_limit_reached'
+	| 'ticket_required'
+	| 'invalid_ticket'
+	| 'not_protected'
+	| 'cross_site_request'
 
 export class AppError extends Error {
 	override readonly name = 'AppError'

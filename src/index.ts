@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from './env.ts'
 import { AppError } from './errors.ts'
 import { errorResponse, onError } from './respond.tsx'
+import { access } from './routes/access.ts'
 import { admin } from './routes/admin.ts'
 import { withCacheStatus } from './routes/cache-status.ts'
 import { warmRedirect } from './routes/fast-redirect.ts'
@@ -19,6 +20,7 @@ const app = new Hono<AppEnv>()
 // System routes first: nothing a user names can shadow them (slugs cannot start with '_').
 app.route('/', system)
 app.route('/api/shares', admin)
+app.route('/', access)
 app.route('/', folderRoutes)
 app.route('/', uploadRoutes)
 app.route('/', fileRoutes)

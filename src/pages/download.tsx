@@ -23,6 +23,13 @@ export interface DownloadPageProps {
 	/** Absolute URL of the share (og:url, the copy field, the QR code). */
 	shareUrl: string
 	downloadUrl: string
+	/**
+	 * A limited share: the button is a POST form to this address (/_/consume/<id>), which
+	 * spends one download; a link prefetched or followed by a mail scanner spends none.
+	 */
+	consumeUrl?: string | undefined
+	/** Downloads left of a limited share; undefined when it has no count limit. */
+	remainingDownloads?: number | undefined
 	previewKind: PreviewKind
 	previewUrl?: string | undefined
 	/** From qrSvg(shareUrl): markup built by us, inserted raw. */
@@ -152,12 +159,29 @@ export function DownloadPage(props: DownloadPageProps) {
 							</div>
 						</div>
 
-						<div class="actions">
-							<a class="btn primary" href={props.downloadUrl} download={props.fileName}>
-								<DownloadIcon />
-								{t.download}
-							</a>
-						</div>
+						{props.consumeUrl ? (
+							<form class="actions" method="post" action={props.consumeUrl}>
+								<button class="btn primary" type="submit">
+									<DownloadIcon />
+									{t.download}
+								</button>
+								<p class="muted">
+									{props.remainingDownloads === undefined
+										? null
+										: `${fill(props.remainingDownloads === 1 ? t.downloadsLeftOne : t.downloadsLeftOther, {
+												count: String(props.remainingDownloads),
+											})} · `}
+									{t.oneTimeNote}
+								</p>
+							</form>
+						) : (
+							<div class="actions">
+								<a class="btn primary" href={props.downloadUrl} download={props.fileName}>
+									<DownloadIcon />
+									{t.download}
+								</a>
+							</div>
+						)}
 
 						<dl>
 							<dt>{t.size}</dt>

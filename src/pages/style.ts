@@ -64,5 +64,9 @@ footer.wrap{padding-top:2rem;padding-bottom:2rem;font-size:.8125rem;color:var(--
 footer nav{display:flex;justify-content:center;gap:1rem;margin-top:.5rem}
 footer nav a[aria-current]{color:var(--fg);font-weight:600;text-decoration:none}
 [hidden]{display:none!important}
+.unlock{max-width:34rem;margin:2rem auto 0}
+.badge svg{width:26px;height:26px}
+.problem{margin:.25rem 0 .5rem;font-weight:600;color:#b42318}
+@media (prefers-color-scheme:dark){.problem{color:#ff9b8f}}
 @media (prefers-reduced-motion:no-preference){.btn{transition:background-color .15s}}
 `

@@ -2,15 +2,30 @@
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { z } from 'zod'
-import { type AppEnv, readConfig } from '../env.ts'
+import { type AppEnv, readConfig, requireLinkSecret } from '../env.ts'
 import { AppError, notFound } from '../errors.ts'
 import { NO_STORE } from '../http/headers.ts'
 import { buildRecord } from '../shares/edit.ts'
 import { isShareId, randomId } from '../shares/id.ts'
+import { NO_USAGE, type Usage, usageView } from '../shares/limits.ts'
+import { extractionCode, hashPassword } from '../shares/password.ts'
 import { shareState } from '../shares/rules.ts'
-import { createShareSchema, patchShareSchema, type ShareRecord } from '../shares/schema.ts'
+import {
+	createShareSchema,
+	isRestricted,
+	type Protection,
+	patchShareSchema,
+	type ShareRecord,
+} from '../shares/schema.ts'
 import type { IfMatch } from '../shares/state.ts'
-import { createShare, deleteShare, listShares, readShare, updateShare } from '../shares/store.ts'
+import {
+	createShare,
+	deleteShare,
+	downloadCounts,
+	listShares,
+	readShare,
+	updateShare,
+} from '../shares/store.ts'
 import { hasAdminToken } from './admin-auth.ts'
 import { cachedRecord, purgeCached } from './cache-purge.ts'
 import { secure } from './secure.ts'
@@ -79,21 +94,62 @@ function shareUrl(c: Context<AppEnv>, id: string): string {
 	return shareUrlFor(c.get('config'), c.req.url, id)
 }
 
-function view(c: Context<AppEnv>, record: ShareRecord) {
-	const { v: _version, ...fields } = record
+/** What the API shows of a record: never a password or its hash. */
+function publicFields(record: ShareRecord) {
+	const {
+		v: _version,
+		passwordHash,
+		passwordVersion: _passwordVersion,
+		restricted: _restricted,
+		...fields
+	} = record
+	return { ...fields, protected: passwordHash !== undefined }
+}
+
+function view(c: Context<AppEnv>, record: ShareRecord, usage: Usage | undefined) {
 	return {
-		...fields,
+		...publicFields(record),
 		url: shareUrl(c, record.id),
 		delivery: record.delivery ?? c.get('config').defaultDelivery,
 		page: record.page ?? false,
 		status: shareState(record, Date.now()),
+		...(usage ? usageView(record, usage) : {}),
 	}
 }
 
+interface Extra {
+	/** A generated extraction code, shown in this one response and never again. */
+	extractionCode?: string | undefined
+	usage?: Usage | undefined
+}
+
 /** A record answer, with its revision as a strong entity tag for `If-Match`. */
-function recordResponse(c: Context<AppEnv>, record: ShareRecord, status: 200 | 201 = 200) {
+function recordResponse(c: Context<AppEnv>, record: ShareRecord, status: 200 | 201 = 200, extra: Extra = {}) {
 	c.header('ETag', `"${record.revision}"`)
-	return c.json(view(c, record), status)
+	const body = view(c, record, extra.usage ?? (isRestricted(record) ? NO_USAGE : undefined))
+	return c.json(extra.extractionCode ? { ...body, extractionCode: extra.extractionCode } : body, status)
+}
+
+/**
+ * Hashes a new password (or a generated code) before anything reaches the share's Durable
+ * Object: PBKDF2 is slow, and the object serializes every request to its share.
+ */
+async function protect(
+	c: Context<AppEnv>,
+	input: { password?: string | null | undefined; extractionCode?: true | undefined },
+): Promise<{ protection: Protection; code: string | undefined }> {
+	const code = input.extractionCode ? extractionCode() : undefined
+	const secret = code ?? input.password
+	if (secret === undefined) return { protection: {}, code }
+	if (secret === null) return { protection: { passwordHash: null }, code }
+	// Unlock cookies and tokens are signed with it: refuse now rather than make a share no one can open.
+	requireLinkSecret(c.get('config'))
+	return { protection: { passwordHash: await hashPassword(secret) }, code }
+}
+
+/** Limited and strict shares need LINK_SECRET for their tickets; say so when they are made. */
+function checkSecretFor(c: Context<AppEnv>, record: ShareRecord): void {
+	if (isRestricted(record)) requireLinkSecret(c.get('config'))
 }
 
 /**
@@ -117,12 +173,15 @@ function shareId(c: Context<AppEnv>): string {
 }
 
 admin.post('/', async (c) => {
-	const input = await readBody(c, createShareSchema)
+	const { password, extractionCode: wantsCode, ...input } = await readBody(c, createShareSchema)
+	const { protection, code } = await protect(c, { password, extractionCode: wantsCode })
 	const now = Date.now()
+	const built = buildRecord(input, input.id ?? randomId(), now, protection)
+	checkSecretFor(c, built)
 	// Random IDs cannot collide in practice (77 bits); a taken slug is a 409 from the object.
-	const record = await createShare(c.env, buildRecord(input, input.id ?? randomId(), now), now)
+	const record = await createShare(c.env, built, now)
 	c.header('Location', `/api/shares/${encodeURIComponent(record.id)}`)
-	return recordResponse(c, record, 201)
+	return recordResponse(c, record, 201, { extractionCode: code })
 })
 
 admin.get('/', async (c) => {
@@ -148,7 +207,10 @@ admin.get('/:id', async (c) => {
 	const id = shareId(c)
 	const stored = await readShare(c.env, id)
 	if (!stored) throw notFound(`There is no share "${id}".`)
-	if (stored.kind === 'record') return recordResponse(c, stored.record)
+	if (stored.kind === 'record')
+		return recordResponse(c, stored.record, 200, {
+			usage: isRestricted(stored.record) ? await downloadCounts(c.env, id) : undefined,
+		})
 	// Shown as stored, so the operator can see what to fix, or delete it.
 	return c.json({
 		id,
@@ -160,11 +222,18 @@ admin.get('/:id', async (c) => {
 
 admin.patch('/:id', async (c) => {
 	const id = shareId(c)
-	const patch = await readBody(c, patchShareSchema)
+	const { password, extractionCode: wantsCode, ...patch } = await readBody(c, patchShareSchema)
+	const { protection, code } = await protect(c, { password, extractionCode: wantsCode })
+	// Checked before the write: a share no one could open must not be stored first.
+	if (patch.maxDownloads || patch.expiresAfterFirstDownload || patch.strict)
+		requireLinkSecret(c.get('config'))
 	const cached = await cachedRecord(c, id)
-	const updated = await updateShare(c.env, id, patch, ifMatch(c))
+	const record = await updateShare(c.env, id, { ...patch, ...protection }, ifMatch(c))
 	await purgeCached(c, cached)
-	return recordResponse(c, updated)
+	return recordResponse(c, record, 200, {
+		extractionCode: code,
+		usage: isRestricted(record) ? await downloadCounts(c.env, id) : undefined,
+	})
 })
 
 admin.delete('/:id', async (c) => {

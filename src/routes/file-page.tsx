@@ -1,6 +1,7 @@
 // The download page of a file share: who gets it instead of the bytes, and the page itself
 // from the share record and a (remembered) HEAD of the object.
 import type { Context } from 'hono'
+import { bucketBaseUrl } from '../cos/endpoint.ts'
 import type { AppEnv, Config } from '../env.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../http/headers.ts'
 import { isUnfurler, pickLanguage, wantsPage } from '../http/negotiate.ts'
@@ -58,16 +59,24 @@ export function effectiveType(
 	return declared ?? stored ?? typeByName(filename)
 }
 
+/** A limited share's page: its button spends a download by POST, and it has no preview. */
+export interface PageLimits {
+	consumeUrl: string
+	remainingDownloads: number | undefined
+}
+
 export async function filePage(
 	c: Context<AppEnv>,
 	record: FileShareRecord,
 	config: Config,
 	now: number,
+	limits?: PageLimits,
 ): Promise<Response> {
 	const info = await objectInfo(c, record, config, now)
 	const look = presentationOf(record)
 	const contentType = effectiveType(look.contentType, info.contentType, look.filename)
-	const kind = previewKind(contentType)
+	// A preview would be a download that spends nothing.
+	const kind = limits ? 'none' : previewKind(contentType)
 	const lang = pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
 	const shareUrl = shareUrlFor(config, c.req.url, record.id)
 	const path = `/${encodeURIComponent(record.id)}`
@@ -85,15 +94,25 @@ export async function filePage(
 			now={new Date(now)}
 			shareUrl={shareUrl}
 			downloadUrl={`${path}/download`}
+			consumeUrl={limits?.consumeUrl}
+			remainingDownloads={limits?.remainingDownloads}
 			previewKind={kind}
 			previewUrl={kind === 'none' ? undefined : `${path}/preview`}
 			qrSvg={qrFor(shareUrl)}
 			languageLinks={languageLinks(c.req.url)}
 		/>
 	)
+	// The download button of a limited share is a form whose POST ends, through its ticket, at
+	// the bucket: Chromium checks form-action on every redirect hop.
+	const csp = limits
+		? pageCsp(nonce).replace(
+				"form-action 'self'",
+				`form-action 'self' ${bucketBaseUrl(config.target).origin}`,
+			)
+		: pageCsp(nonce)
 	return c.html(page, 200, {
 		...SECURITY_HEADERS,
-		'Content-Security-Policy': pageCsp(nonce),
+		'Content-Security-Policy': csp,
 		'Cache-Control': NO_STORE,
 		Vary: PAGE_VARY,
 	})

@@ -6,6 +6,8 @@ import { type AppEnv, readConfig } from '../env.ts'
 import { AppError, notFound } from '../errors.ts'
 import { embeddableBySelf } from '../http/headers.ts'
 import { previewKind } from '../pages/preview.ts'
+import { isLimited } from '../shares/limits.ts'
+import { isUnlocked, passwordRequired } from './access-gate.tsx'
 import { streamObject } from './deliver-stream.ts'
 import { effectiveType } from './file-page.tsx'
 import { objectInfo } from './object-info.ts'
@@ -17,6 +19,9 @@ export async function servePreview(c: Context<AppEnv>): Promise<Response> {
 	const now = Date.now()
 	const record = await resolveShare(c, now)
 	if (record.type !== 'file') throw notFound()
+	// A limited share's bytes leave only through a ticket; a protected one's only once unlocked.
+	if (isLimited(record)) throw new AppError(404, 'not_found', 'This file has no preview.')
+	if (!(await isUnlocked(c, record, config, now))) passwordRequired(c)
 	const look = presentationOf(record)
 	// COS's stored type is needed only when the share names none; the HEAD is remembered,
 	// so a player's run of Range requests asks COS once.

@@ -3,10 +3,12 @@
 import type { z } from 'zod'
 import { InvalidShareError } from './errors.ts'
 import {
-	type CreateShareInput,
+	isRestricted,
 	MAX_DATE_MS,
-	type PatchShareInput,
+	type Protection,
 	type ShareRecord,
+	type StoredCreateInput,
+	type StoredPatch,
 	shareRecordSchema,
 } from './schema.ts'
 
@@ -35,6 +37,14 @@ function checkCombination(record: ShareRecord): void {
 	if (record.type === 'upload' && record.expiresAt === undefined)
 		throw new InvalidShareError('expiresAt', 'an upload link needs an expiry (expiresAt or expiresIn)')
 	if (record.cache === undefined) return
+	// A cached response would answer without asking the share's Durable Object.
+	if (record.passwordHash !== undefined)
+		throw new InvalidShareError('cache', 'a password-protected share cannot be cached')
+	if (record.maxDownloads !== undefined)
+		throw new InvalidShareError('cache', 'a share with a download limit cannot be cached')
+	if (record.expiresAfterFirstDownload !== undefined)
+		throw new InvalidShareError('cache', 'a share that expires after its first download cannot be cached')
+	if (record.strict === true) throw new InvalidShareError('cache', 'a strict share cannot be cached')
 	// The edge cache serves bytes itself, so it cannot apply what COS would enforce per request.
 	if (record.type === 'upload') throw new InvalidShareError('cache', 'upload links cannot be cached')
 	if (record.bandwidthLimit !== undefined)
@@ -48,6 +58,8 @@ function checkCombination(record: ShareRecord): void {
 
 /** Parses a finished record; input schemas are checked already, so a failure names the field anyway. */
 function finish(candidate: Record<string, unknown>): ShareRecord {
+	if (candidate.strict === false) candidate.strict = undefined
+	candidate.restricted = isRestricted(candidate as Parameters<typeof isRestricted>[0]) || undefined
 	const result = shareRecordSchema.safeParse(candidate)
 	if (!result.success) throw invalid(result.error)
 	checkWindow(result.data)
@@ -64,11 +76,19 @@ function invalid(error: z.ZodError): InvalidShareError {
 }
 
 /** A new record at revision 1; the share's Durable Object sets the revision it really gets. */
-export function buildRecord(input: CreateShareInput, id: string, nowMs: number): ShareRecord {
+export function buildRecord(
+	input: StoredCreateInput,
+	id: string,
+	nowMs: number,
+	protection: Protection = {},
+): ShareRecord {
 	const now = new Date(nowMs).toISOString()
 	const { id: _id, expiresIn: _expiresIn, ...fields } = input
+	const passwordHash = protection.passwordHash ?? undefined
 	return finish({
 		...fields,
+		passwordHash,
+		passwordVersion: passwordHash === undefined ? undefined : 1,
 		v: 1,
 		id,
 		notBefore: normalizeDate(input.notBefore),
@@ -81,14 +101,20 @@ export function buildRecord(input: CreateShareInput, id: string, nowMs: number):
 }
 
 /** The record after a PATCH: null clears a field, the revision goes up by one. */
-export function applyPatch(record: ShareRecord, patch: PatchShareInput, nowMs: number): ShareRecord {
+export function applyPatch(record: ShareRecord, patch: StoredPatch, nowMs: number): ShareRecord {
 	if (patch.type !== undefined && patch.type !== record.type)
 		throw new InvalidShareError('type', `cannot change; this is a ${record.type} share`)
 	const next: Record<string, unknown> = { ...record }
 	for (const [field, value] of Object.entries(patch)) {
 		if (field === 'type') continue
 		if (field === 'expiresIn') continue
+		if (field === 'passwordHash') continue
 		next[field] = value === null ? undefined : value
+	}
+	if (patch.passwordHash !== undefined) {
+		next.passwordHash = patch.passwordHash ?? undefined
+		// Every change of password ends every unlock token made for the one before.
+		next.passwordVersion = (record.passwordVersion ?? 0) + 1
 	}
 	const expiresAt = resolveExpiry(patch, nowMs)
 	if (expiresAt !== undefined) next.expiresAt = expiresAt ?? undefined

@@ -47,6 +47,7 @@ export const MAX_BANDWIDTH_LIMIT = 104_857_600
 export const MAX_CACHE_AGE = 365 * 86400
 /** COS's largest object (multipart): 48.82 TB. */
 export const MAX_UPLOAD_FILE_SIZE = 48.82e12
+const MAX_EXPIRES_IN_SECONDS = 10 * 365 * 86400
 
 export const shareFields = {
 	delivery: z.enum(['redirect', 'stream']),
@@ -61,7 +62,18 @@ export const shareFields = {
 	/** Bytes per second; becomes COS's signed x-cos-traffic-limit (bits per second). */
 	bandwidthLimit: z.int().min(MIN_BANDWIDTH_LIMIT).max(MAX_BANDWIDTH_LIMIT),
 	cache: z.strictObject({ maxAge: z.int().min(1).max(MAX_CACHE_AGE) }),
+	/** Write-only: 4–128 characters, stored only as its PBKDF2 hash. */
+	password: z.string().min(4).max(128),
+	/** Downloads the share grants in all; 1 is a one-time link. */
+	maxDownloads: z.int().min(1).max(1_000_000_000),
+	/** Seconds after the first granted download at which the share expires. */
+	expiresAfterFirstDownload: z.int().min(1).max(MAX_EXPIRES_IN_SECONDS),
+	/** Consult the share's Durable Object on every access, for instant revocation. */
+	strict: z.boolean(),
 }
+
+/** A stored password: `$pbkdf2-sha256$i=<n>$<salt>$<hash>` (src/shares/password.ts). */
+const passwordHash = z.string().regex(/^\$pbkdf2-sha256\$i=\d{1,6}\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/)
 
 /** A folder or upload prefix: a valid key that names a "folder" (ends with '/'), never the bucket root. */
 const prefix = z.string().superRefine((value, ctx) => {
@@ -124,6 +136,17 @@ const commonRecord = {
 	page: shareFields.page.optional(),
 	bandwidthLimit: shareFields.bandwidthLimit.optional(),
 	cache: shareFields.cache.optional(),
+	passwordHash: passwordHash.optional(),
+	/** Counts password changes: an unlock token names the version it was made for. */
+	passwordVersion: z.int().min(1).optional(),
+	maxDownloads: shareFields.maxDownloads.optional(),
+	expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.optional(),
+	strict: z.literal(true).optional(),
+	/**
+	 * Set on protected, limited and strict shares: every access asks the share's Durable
+	 * Object, so no fast path or cache may answer for it.
+	 */
+	restricted: z.literal(true).optional(),
 	createdAt: isoDate,
 	updatedAt: isoDate,
 	revision: z.int().min(1),
@@ -174,6 +197,12 @@ const commonCreate = {
 	page: shareFields.page.optional(),
 	bandwidthLimit: shareFields.bandwidthLimit.optional(),
 	cache: shareFields.cache.optional(),
+	password: shareFields.password.optional(),
+	/** true: generate a 6-character extraction code, returned once in the response. */
+	extractionCode: z.literal(true).optional(),
+	maxDownloads: shareFields.maxDownloads.optional(),
+	expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.optional(),
+	strict: shareFields.strict.optional(),
 }
 
 const createVariants = z.discriminatedUnion('type', [
@@ -200,6 +229,12 @@ export const createShareSchema = z
 	.superRefine((body, ctx) => {
 		if (body.expiresAt !== undefined && body.expiresIn !== undefined)
 			ctx.addIssue({ code: 'custom', message: 'give expiresAt or expiresIn, not both', path: ['expiresIn'] })
+		if (body.password !== undefined && body.extractionCode !== undefined)
+			ctx.addIssue({
+				code: 'custom',
+				message: 'give password or extractionCode, not both',
+				path: ['extractionCode'],
+			})
 		if (body.type === 'upload' && body.expiresAt === undefined && body.expiresIn === undefined)
 			ctx.addIssue({
 				code: 'custom',
@@ -232,6 +267,15 @@ export const patchShareSchema = z
 		page: shareFields.page.nullable().optional(),
 		bandwidthLimit: shareFields.bandwidthLimit.nullable().optional(),
 		cache: shareFields.cache.nullable().optional(),
+		password: shareFields.password.nullable().optional(),
+		extractionCode: z.literal(true).optional(),
+		maxDownloads: shareFields.maxDownloads.nullable().optional(),
+		expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.nullable().optional(),
+		strict: shareFields.strict.nullable().optional(),
+	})
+	.refine((body) => body.password === undefined || body.extractionCode === undefined, {
+		message: 'give password or extractionCode, not both',
+		path: ['extractionCode'],
 	})
 	.refine((body) => body.expiresAt === undefined || body.expiresIn === undefined, {
 		message: 'give expiresAt or expiresIn, not both',
@@ -239,3 +283,26 @@ export const patchShareSchema = z
 	})
 
 export type PatchShareInput = z.infer<typeof patchShareSchema>
+
+/** The password part of an input, once hashed: what crosses into the Durable Object. */
+export interface Protection {
+	/** A new hash; null removes protection; undefined leaves it. */
+	passwordHash?: string | null
+}
+
+/** A create body as the Durable Object sees it: no plain password in it. */
+export type StoredCreateInput = Omit<CreateShareInput, 'password' | 'extractionCode'>
+/** A PATCH body as the Durable Object sees it: the password already hashed. */
+export type StoredPatch = Omit<PatchShareInput, 'password' | 'extractionCode'> & Protection
+
+/** Shares whose every access consults their Durable Object. */
+export function isRestricted(
+	record: Pick<ShareRecord, 'passwordHash' | 'maxDownloads' | 'strict' | 'expiresAfterFirstDownload'>,
+): boolean {
+	return (
+		record.passwordHash !== undefined ||
+		record.maxDownloads !== undefined ||
+		record.expiresAfterFirstDownload !== undefined ||
+		record.strict === true
+	)
+}

@@ -5,9 +5,18 @@
 import { DurableObject } from 'cloudflare:workers'
 import { applyPatch } from './edit.ts'
 import { InvalidShareError } from './errors.ts'
+import {
+	backoffSeconds,
+	type Grant,
+	grantFor,
+	NO_USAGE,
+	SHARE_ATTEMPTS_PER_MINUTE,
+	type Usage,
+	withUsageExpiry,
+} from './limits.ts'
 import { deleteReplica, putReplica, readReplicaText } from './replica.ts'
 import { hasLapsed } from './rules.ts'
-import { type PatchShareInput, type ShareRecord, shareRecordSchema } from './schema.ts'
+import { type ShareRecord, type StoredPatch, shareRecordSchema } from './schema.ts'
 
 /** `If-Match`: absent, `*` (any current record), or the revisions it would accept. */
 export type IfMatch = '*' | readonly number[] | undefined
@@ -35,6 +44,47 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS record (
 	body TEXT,
 	revision INTEGER NOT NULL
 )`
+// Downloads granted per share id, and unlock attempts per share and client network ('*' is
+// the share-wide row). Both are cleared when the id is created again or deleted.
+const USAGE_SCHEMA = `CREATE TABLE IF NOT EXISTS usage (
+	id TEXT PRIMARY KEY,
+	downloads INTEGER NOT NULL,
+	sequence INTEGER NOT NULL,
+	first_at INTEGER,
+	last_at INTEGER
+)`
+const ATTEMPTS_SCHEMA = `CREATE TABLE IF NOT EXISTS attempts (
+	id TEXT NOT NULL,
+	network TEXT NOT NULL,
+	failures INTEGER NOT NULL,
+	next_at INTEGER NOT NULL,
+	PRIMARY KEY (id, network)
+)`
+
+interface UsageRow extends Record<string, SqlStorageValue> {
+	downloads: number
+	sequence: number
+	first_at: number | null
+	last_at: number | null
+}
+
+interface AttemptRow extends Record<string, SqlStorageValue> {
+	failures: number
+	next_at: number
+}
+
+/** A live share and its counts, as a restricted share's every access reads them. */
+export interface LiveShare {
+	/** The record, its expiry moved up by `expiresAfterFirstDownload` once that applies. */
+	record: ShareRecord
+	usage: Usage
+}
+
+export type ConsumeOutcome =
+	| { ok: true; live: LiveShare; sequence: number }
+	| { ok: false; reason: Exclude<Grant, 'granted'> | 'not_found' }
+
+export type AttemptOutcome = { ok: true } | { ok: false; retryAfter: number }
 
 function parseStored(id: string, body: string): StoredShare {
 	let raw: unknown
@@ -77,11 +127,135 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 	/** The replica write waiting to start, if any: a later change can ride on it. */
 	private queued: Promise<void> | undefined
 	private tail: Promise<void> = Promise.resolve()
+	/** The last body parsed and what it parsed to (records are immutable once stored). */
+	private parsed: { body: string; stored: StoredShare } | undefined
 
 	constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
 		super(ctx, env)
 		this.sql = ctx.storage.sql
 		this.sql.exec(SCHEMA)
+		this.sql.exec(USAGE_SCHEMA)
+		this.sql.exec(ATTEMPTS_SCHEMA)
+	}
+
+	/** The live share and its counts: null when there is none (deleted, never made, lapsed). */
+	async live(id: string, nowMs: number): Promise<LiveShare | null> {
+		await this.adopt(id)
+		return this.liveNow(id, nowMs)
+	}
+
+	/**
+	 * Spends one download if the share still grants one. The read, the check and the count
+	 * are one synchronous step, so concurrent requests can never be granted more than the limit.
+	 */
+	async consume(id: string, nowMs: number): Promise<ConsumeOutcome> {
+		await this.adopt(id)
+		const stored = this.current(id, nowMs)
+		if (stored?.kind !== 'record') return { ok: false, reason: 'not_found' }
+		const usage = this.usage(id)
+		const grant = grantFor(stored.record, usage, nowMs)
+		if (grant !== 'granted') return { ok: false, reason: grant }
+		const next: Usage = {
+			downloads: usage.downloads + 1,
+			sequence: usage.sequence + 1,
+			firstAt: usage.firstAt ?? nowMs,
+			lastAt: nowMs,
+		}
+		this.sql.exec(
+			'INSERT INTO usage (id, downloads, sequence, first_at, last_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET downloads = excluded.downloads, sequence = excluded.sequence, first_at = excluded.first_at, last_at = excluded.last_at',
+			id,
+			next.downloads,
+			next.sequence,
+			next.firstAt,
+			next.lastAt,
+		)
+		return {
+			ok: true,
+			live: { record: withUsageExpiry(stored.record, next), usage: next },
+			sequence: next.sequence,
+		}
+	}
+
+	/**
+	 * Lets one unlock attempt from `network` go ahead, or says how long to wait. The attempt
+	 * counts as failed until unlockSucceeded() says otherwise, so concurrent guesses from one
+	 * network cannot slip in between a check and its count.
+	 */
+	attempt(id: string, network: string, nowMs: number): AttemptOutcome {
+		const own = this.attemptRow(id, network)
+		const wait = Math.max(own.next_at - nowMs, this.shareWideWait(id, nowMs))
+		if (wait > 0) return { ok: false, retryAfter: Math.ceil(wait / 1000) }
+		const failures = own.failures + 1
+		this.writeAttempt(id, network, failures, nowMs + backoffSeconds(failures) * 1000)
+		return { ok: true }
+	}
+
+	/** The share's download counts, for the admin API. */
+	counts(id: string): Usage {
+		return this.usage(id)
+	}
+
+	/** The right password: that network starts again from no failures. */
+	unlockSucceeded(id: string, network: string): void {
+		this.sql.exec('DELETE FROM attempts WHERE id = ? AND network = ?', id, network)
+	}
+
+	/**
+	 * The share-wide ceiling slows everyone, never blocks: past SHARE_ATTEMPTS_PER_MINUTE in a
+	 * minute, attempts are spaced a second apart. Row '*': failures = count in the minute
+	 * window starting at next_at.
+	 */
+	private shareWideWait(id: string, nowMs: number): number {
+		const row = this.attemptRow(id, '*')
+		const windowStart = nowMs - row.next_at >= 60_000 ? nowMs : row.next_at
+		const count = windowStart === row.next_at ? row.failures + 1 : 1
+		if (count > SHARE_ATTEMPTS_PER_MINUTE) {
+			const last = this.attemptRow(id, '*last')
+			if (nowMs - last.next_at < 1000) return last.next_at + 1000 - nowMs
+		}
+		this.writeAttempt(id, '*', count, windowStart)
+		this.writeAttempt(id, '*last', 0, nowMs)
+		return 0
+	}
+
+	private attemptRow(id: string, network: string): AttemptRow {
+		return (
+			this.sql
+				.exec<AttemptRow>('SELECT failures, next_at FROM attempts WHERE id = ? AND network = ?', id, network)
+				.toArray()[0] ?? { failures: 0, next_at: 0 }
+		)
+	}
+
+	private writeAttempt(id: string, network: string, failures: number, nextAt: number): void {
+		this.sql.exec(
+			'INSERT INTO attempts (id, network, failures, next_at) VALUES (?, ?, ?, ?) ON CONFLICT (id, network) DO UPDATE SET failures = excluded.failures, next_at = excluded.next_at',
+			id,
+			network,
+			failures,
+			nextAt,
+		)
+	}
+
+	private usage(id: string): Usage {
+		const row = this.sql
+			.exec<UsageRow>('SELECT downloads, sequence, first_at, last_at FROM usage WHERE id = ?', id)
+			.toArray()[0]
+		return row
+			? { downloads: row.downloads, sequence: row.sequence, firstAt: row.first_at, lastAt: row.last_at }
+			: NO_USAGE
+	}
+
+	private liveNow(id: string, nowMs: number): LiveShare | null {
+		const stored = this.current(id, nowMs)
+		if (stored?.kind !== 'record') return null
+		const usage = this.usage(id)
+		return { record: withUsageExpiry(stored.record, usage), usage }
+	}
+
+	/** A new share under an old id, or a deleted one: its counts go with it. */
+	private clearCounts(id: string): void {
+		this.sql.exec('DELETE FROM usage WHERE id = ?', id)
+		this.sql.exec('DELETE FROM attempts WHERE id = ?', id)
 	}
 
 	async read(id: string, nowMs: number): Promise<StoredShare | null> {
@@ -95,12 +269,13 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		if (this.current(id, nowMs)) return { ok: false, reason: 'exists' }
 		const revision = (row?.revision ?? 0) + 1
 		const created = shareRecordSchema.parse({ ...record, id, revision })
+		this.clearCounts(id)
 		this.write(id, JSON.stringify(created), revision)
 		await this.replicate(id)
 		return { ok: true, record: created }
 	}
 
-	async patch(id: string, patch: PatchShareInput, ifMatch: IfMatch, nowMs: number): Promise<WriteOutcome> {
+	async patch(id: string, patch: StoredPatch, ifMatch: IfMatch, nowMs: number): Promise<WriteOutcome> {
 		await this.adopt(id)
 		const stored = this.current(id, nowMs)
 		if (!stored) return { ok: false, reason: 'not_found' }
@@ -124,6 +299,7 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		const row = this.row(id)
 		if (!row || !this.current(id, nowMs)) return { ok: false, reason: 'not_found' }
 		if (!matches(ifMatch, row.revision)) return { ok: false, reason: 'precondition_failed' }
+		this.clearCounts(id)
 		this.write(id, null, row.revision + 1)
 		await this.replicate(id)
 		return { ok: true, record: null }
@@ -137,7 +313,12 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 	private current(id: string, nowMs: number): StoredShare | null {
 		const body = this.row(id)?.body
 		if (body === null || body === undefined) return null
-		const stored = parseStored(id, body)
+		// Restricted shares read their record on every request: parse each stored body once.
+		let stored = this.parsed?.body === body ? this.parsed.stored : undefined
+		if (stored === undefined) {
+			stored = parseStored(id, body)
+			this.parsed = { body, stored }
+		}
 		return stored.kind === 'record' && hasLapsed(stored.record, nowMs) ? null : stored
 	}
 

@@ -10,9 +10,17 @@ import {
 	ShareNotFoundError,
 	UneditableRecordError,
 } from './errors.ts'
+import type { Usage } from './limits.ts'
 import { KEY_PREFIX, listReplicas, type ShareList } from './replica.ts'
-import { type PatchShareInput, type ShareRecord, shareRecordSchema } from './schema.ts'
-import type { IfMatch, StoredShare, WriteOutcome } from './state.ts'
+import { type ShareRecord, type StoredPatch, shareRecordSchema } from './schema.ts'
+import type {
+	AttemptOutcome,
+	ConsumeOutcome,
+	IfMatch,
+	LiveShare,
+	StoredShare,
+	WriteOutcome,
+} from './state.ts'
 
 export const RECORD_CACHE_TTL_MS = 10_000
 export const RECORD_CACHE_LIMIT = 1000
@@ -135,7 +143,7 @@ export async function createShare(
 export async function updateShare(
 	env: ShareEnv,
 	id: string,
-	patch: PatchShareInput,
+	patch: StoredPatch,
 	ifMatch: IfMatch,
 	nowMs = Date.now(),
 ): Promise<ShareRecord> {
@@ -157,4 +165,35 @@ export async function deleteShare(
 /** Lists shares from the KV replica (eventually consistent; it never asks every object). */
 export function listShares(kv: KVNamespace, limit: number, cursor?: string): Promise<ShareList> {
 	return listReplicas(kv, limit, cursor)
+}
+
+/**
+ * A restricted share as it is right now, from its Durable Object: no KV delay, no cache, so
+ * a DELETE or PATCH has already taken effect. Null when it is gone.
+ */
+export function liveShare(env: ShareEnv, id: string, nowMs = Date.now()): Promise<LiveShare | null> {
+	return stateOf(env, id).live(id, nowMs)
+}
+
+/** Spends one download of a share, exactly: see ShareState.consume. */
+export function consumeDownload(env: ShareEnv, id: string, nowMs = Date.now()): Promise<ConsumeOutcome> {
+	return stateOf(env, id).consume(id, nowMs)
+}
+
+export function downloadCounts(env: ShareEnv, id: string): Promise<Usage> {
+	return stateOf(env, id).counts(id)
+}
+
+/** Asks to try a password from `network`; the attempt counts as failed until it succeeds. */
+export function unlockAttempt(
+	env: ShareEnv,
+	id: string,
+	network: string,
+	nowMs = Date.now(),
+): Promise<AttemptOutcome> {
+	return stateOf(env, id).attempt(id, network, nowMs)
+}
+
+export async function unlockSucceeded(env: ShareEnv, id: string, network: string): Promise<void> {
+	await stateOf(env, id).unlockSucceeded(id, network)
 }

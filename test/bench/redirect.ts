@@ -39,6 +39,9 @@ const VARS: Record<string, string> = {
 }
 const WARM_ID = 'warm-0000'
 const PAGE_ID = 'page-0000'
+/** Restricted shares: every request consults the share's Durable Object (issue 11). */
+const STRICT_ID = 'strict-0000'
+const PROTECTED_ID = 'protected-0000'
 /** What a browser sends when it navigates: the page variant asks like this. */
 const NAVIGATION = {
 	accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
@@ -184,6 +187,15 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 		const seedStart = performance.now()
 		await createShare(app, WARM_ID, objectKey(0))
 		await createShare(app, PAGE_ID, objectKey(0), { page: true, note: 'Q3 figures', expiresIn: 86400 })
+		await createShare(app, STRICT_ID, objectKey(0), { strict: true })
+		await createShare(app, PROTECTED_ID, objectKey(0), { password: 'bench password' })
+		const unlocked = await fetch(new URL(`/_/unlock/${PROTECTED_ID}`, app.url), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ password: 'bench password' }),
+		})
+		if (unlocked.status !== 200) throw new Error(`unlocking ${PROTECTED_ID} answered ${unlocked.status}`)
+		const bearer = { authorization: `Bearer ${((await unlocked.json()) as { token: string }).token}` }
 		const coldIds = Array.from({ length: shareCount }, (_, i) => coldId(i))
 		await forEachLimited(coldIds, 16, (id) => createShare(app, id, objectKey(Number(id.slice(5)) + 1)))
 		const seedSeconds = (performance.now() - seedStart) / 1000
@@ -192,6 +204,16 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 		checkSignedRedirect(reference, `coslink GET /${WARM_ID}`, signedPrefix)
 		const coldSample = await rawGet(new URL(`/${coldId(shareCount - 1)}`, app.url))
 		checkSignedRedirect(coldSample, `coslink GET /${coldId(shareCount - 1)}`, signedPrefix)
+		checkSignedRedirect(
+			await rawGet(new URL(`/${STRICT_ID}`, app.url)),
+			`coslink GET /${STRICT_ID}`,
+			signedPrefix,
+		)
+		checkSignedRedirect(
+			await rawGet(new URL(`/${PROTECTED_ID}`, app.url), bearer),
+			`coslink GET /${PROTECTED_ID} with its token`,
+			signedPrefix,
+		)
 		const pageSample = await rawGet(new URL(`/${PAGE_ID}`, app.url), NAVIGATION)
 		checkPage(pageSample, `coslink GET /${PAGE_ID} as a browser`)
 		if (location(coldSample) === location(reference)) throw new Error('two shares signed the same URL')
@@ -232,6 +254,23 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 				worker: app,
 				url: direct(app),
 				nextPath: () => warmPath,
+				baseline: BARE,
+				results: [],
+			},
+			{
+				name: 'coslink, restricted: strict (Durable Object read per request)',
+				worker: app,
+				url: direct(app),
+				nextPath: () => `/${STRICT_ID}`,
+				baseline: BARE,
+				results: [],
+			},
+			{
+				name: 'coslink, restricted: protected, Bearer token (DO read + HMAC)',
+				worker: app,
+				url: direct(app),
+				nextPath: () => `/${PROTECTED_ID}`,
+				headers: bearer,
 				baseline: BARE,
 				results: [],
 			},

@@ -298,7 +298,17 @@ describe('the demo shares seeded by startStack', () => {
 			const key = share.body.key
 			if (typeof key !== 'string') throw new Error(`demo share ${share.id} has no key`)
 			const { bytes } = await readStoredObject(e2e.stack.emulatorRoot, key)
-			const res = await fetch(e2e.stack.link(share.id))
+			// A protected demo share is unlocked first, as an API client would.
+			const headers: Record<string, string> = {}
+			if (typeof share.body.password === 'string') {
+				const unlock = await fetch(`${e2e.stack.workerUrl}/_/unlock/${share.id}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ password: share.body.password }),
+				})
+				headers.authorization = `Bearer ${((await unlock.json()) as { token: string }).token}`
+			}
+			const res = await fetch(e2e.stack.link(share.id), { headers })
 			const body = await bodyOf(res)
 			results[share.id] = { status: res.status, sameBytes: sha256(body) === sha256(bytes) }
 		}

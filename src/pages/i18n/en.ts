@@ -101,6 +101,16 @@ export const en = {
 	uploadTypeRefused: 'This type is not accepted here',
 	uploadExists: 'A file of this name is already there',
 	uploadNoScript: 'Uploading needs JavaScript. You can also upload with curl: curl -T FILE {url}',
+
+	unlockTitle: 'This link is protected',
+	unlockMessage: 'Enter the password or extraction code you were given with the link.',
+	unlockLabel: 'Password or extraction code',
+	unlockButton: 'Unlock',
+	unlockWrong: 'That password or code is not right. Check it and try again.',
+	unlockTooMany: 'Too many attempts. Please wait a moment and try again.',
+	downloadsLeftOne: '{count} download left',
+	downloadsLeftOther: '{count} downloads left',
+	oneTimeNote: 'Each click of Download uses one of this link’s downloads.',
 } satisfies Record<string, string>
 
 export type MessageKey = keyof typeof en

@@ -103,4 +103,14 @@ export const zh: Messages = {
 	uploadTypeRefused: '此链接不接受这种类型',
 	uploadExists: '同名文件已存在',
 	uploadNoScript: '上传需要启用 JavaScript。也可以用 curl 上传：curl -T 文件 {url}',
+
+	unlockTitle: '此链接受保护',
+	unlockMessage: '请输入分享者随链接提供的密码或提取码。',
+	unlockLabel: '密码或提取码',
+	unlockButton: '解锁',
+	unlockWrong: '密码或提取码不正确，请检查后重试。',
+	unlockTooMany: '尝试次数过多，请稍后再试。',
+	downloadsLeftOne: '还可下载 {count} 次',
+	downloadsLeftOther: '还可下载 {count} 次',
+	oneTimeNote: '每点击一次“下载”，都会用掉此链接的一次下载次数。',
 }
