@@ -3,9 +3,13 @@
 // its KV namespace and Durable Object, share creation, and a timed download.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { request } from 'node:http'
+import os from 'node:os'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { waitUntilOk } from './http-client.ts'
 import { MIB } from './object-bytes.ts'
 import type { OriginKind, OriginReady } from './origin.ts'
 import { type HttpWorker, serveWorker } from './serve.ts'
@@ -90,6 +94,37 @@ export async function serveApp(
 		durableObjects: { SHARE_STATE: 'ShareState' },
 		directSocket: true,
 	})
+}
+
+export interface EmulatorApp {
+	origin: Origin
+	app: HttpWorker
+	/** The emulator's store, for putObject and for reading back what it stored. */
+	root: string
+}
+
+/**
+ * Runs `body` against the COS emulator (holding objects of `sizes`) and the worker in front
+ * of it, answering; then stops both and removes the emulator's store.
+ */
+export async function withEmulatorApp<T>(
+	name: string,
+	sizes: readonly number[],
+	body: (bench: EmulatorApp) => Promise<T>,
+): Promise<T> {
+	const dir = await mkdtemp(join(os.tmpdir(), `coslink-bench-${name}-`))
+	let origin: Origin | undefined
+	let app: HttpWorker | undefined
+	try {
+		origin = await startOrigin('emulator', dir, sizes)
+		app = await serveApp(origin.url)
+		await waitUntilOk(new URL('/_/health', app.url))
+		return await body({ origin, app, root: join(dir, 'cos') })
+	} finally {
+		await app?.dispose()
+		await origin?.stop()
+		await rm(dir, { recursive: true, force: true })
+	}
 }
 
 /** The worker's own socket, skipping Miniflare's entry worker. */

@@ -4,7 +4,7 @@
 // worker that does not buffer needs the same memory for 256 MiB as for 64 MiB. Every
 // upload is checked by size and MD5 in the emulator's store. `npm run bench -- upload`.
 import { createHash } from 'node:crypto'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -18,10 +18,8 @@ import {
 	formatMib,
 	type Origin,
 	REGION,
-	serveApp,
-	startOrigin,
+	withEmulatorApp,
 } from './app-bench.ts'
-import { waitUntilOk } from './http-client.ts'
 import { formatRatio, markdownTable, median } from './measure.ts'
 import { MIB, objectChunks, objectMd5 } from './object-bytes.ts'
 import { watchProcess } from './procfs.ts'
@@ -123,14 +121,7 @@ async function streamed(app: HttpWorker, size: number, name: string): Promise<Sa
 export async function run(options: UploadBenchOptions = {}): Promise<void> {
 	const rounds = options.rounds ?? 3
 	const sizes = (options.sizesMiB ?? [64, 256]).map((size) => size * MIB)
-	const dir = await mkdtemp(join(os.tmpdir(), 'coslink-bench-upload-'))
-	let origin: Origin | undefined
-	let app: HttpWorker | undefined
-	try {
-		origin = await startOrigin('emulator', dir, [MIB])
-		const root = join(dir, 'cos')
-		app = await serveApp(origin.url)
-		await waitUntilOk(new URL('/_/health', app.url))
+	await withEmulatorApp('upload', [MIB], async ({ origin, app, root }) => {
 		await createShare(app, {
 			type: 'upload',
 			id: SHARE,
@@ -205,9 +196,5 @@ export async function run(options: UploadBenchOptions = {}): Promise<void> {
 				]),
 			].join('\n'),
 		)
-	} finally {
-		await app?.dispose()
-		await origin?.stop()
-		await rm(dir, { recursive: true, force: true })
-	}
+	})
 }

@@ -3,12 +3,9 @@
 // them. A zip passes every byte through JavaScript (CRC-32), so its CPU per MiB is what
 // sizes the worker's CPU limit and ZIP_MAX_BYTES; its memory must not grow with the folder
 // (a 1 × 64 MiB folder is measured too). Run with `npm run bench -- zip`.
-import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
-import { join } from 'node:path'
 import { putObject } from '../emulator/store.ts'
-import { createShare, directUrl, download, type Origin, serveApp, startOrigin } from './app-bench.ts'
-import { waitUntilOk } from './http-client.ts'
+import { createShare, directUrl, download, withEmulatorApp } from './app-bench.ts'
 import { markdownTable, median } from './measure.ts'
 import { MIB, objectChunks, objectKey } from './object-bytes.ts'
 import { watchProcess } from './procfs.ts'
@@ -36,18 +33,11 @@ async function measure(worker: HttpWorker, url: URL, payload: number): Promise<S
 
 export async function run(rounds = 3): Promise<void> {
 	const began = performance.now()
-	const dir = await mkdtemp(join(os.tmpdir(), 'coslink-bench-zip-'))
-	let origin: Origin | undefined
-	let app: HttpWorker | undefined
-	try {
-		origin = await startOrigin('emulator', dir, [ONE_FILE])
-		const root = join(dir, 'cos')
+	await withEmulatorApp('zip', [ONE_FILE], async ({ app, root }) => {
 		// The same incompressible bytes, cut into a folder of three (and a folder of one).
 		for (const name of ['a', 'b', 'c'])
 			await putObject(root, `zipbench/three/part-${name}.bin`, objectChunks(PART), 'application/octet-stream')
 		await putObject(root, 'zipbench/one/part-a.bin', objectChunks(PART), 'application/octet-stream')
-		app = await serveApp(origin.url)
-		await waitUntilOk(new URL('/_/health', app.url))
 		await createShare(app, { id: 'zip-three', type: 'folder', prefix: 'zipbench/three/' })
 		await createShare(app, { id: 'zip-one', type: 'folder', prefix: 'zipbench/one/' })
 		await createShare(app, { id: 'one-file', key: objectKey(ONE_FILE), delivery: 'stream' })
@@ -62,7 +52,7 @@ export async function run(rounds = 3): Promise<void> {
 		for (let round = 0; round < rounds; round++) {
 			for (let i = 0; i < paths.length; i++) {
 				const path = paths[(round + i) % paths.length]
-				if (!path || !app) continue
+				if (!path) continue
 				const list = samples.get(path.name) ?? []
 				list.push(await measure(app, path.url, path.payload))
 				samples.set(path.name, list)
@@ -98,9 +88,5 @@ export async function run(rounds = 3): Promise<void> {
 				`(${((performance.now() - began) / 1000).toFixed(1)} s)`,
 			].join('\n'),
 		)
-	} finally {
-		await app?.dispose()
-		await origin?.stop()
-		await rm(dir, { recursive: true, force: true })
-	}
+	})
 }
