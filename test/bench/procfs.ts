@@ -130,3 +130,27 @@ export function sampleRss(pid: number, intervalMs = 50): RssSampler {
 		},
 	}
 }
+
+export interface ProcessUsage {
+	/** CPU seconds the process used while watched. */
+	cpu: number
+	/** VmRSS when watching began. */
+	idleRss: number
+	/** The highest RSS while watched: max of the samples and VmHWM (when it could be reset). */
+	peakRss: number
+}
+
+/** Watches a process around one timed operation: its CPU, its RSS before, its peak RSS during. */
+export function watchProcess(pid: number, intervalMs = 50): { stop(): ProcessUsage } {
+	const idleRss = memoryStatus(pid).rss
+	const hwmReset = resetPeakRss(pid)
+	const sampler = sampleRss(pid, intervalMs)
+	const cpuBefore = cpuSeconds(pid)
+	return {
+		stop() {
+			const cpu = cpuSeconds(pid) - cpuBefore
+			const { peakSampled, hwm } = sampler.stop()
+			return { cpu, idleRss, peakRss: hwmReset ? Math.max(peakSampled, hwm) : peakSampled }
+		},
+	}
+}

@@ -4,22 +4,28 @@
 // that streams needs the same memory for 64 MiB as for 256 MiB. A 50 MiB edge-cached share
 // answered from the cache sits next to its uncached stream. Run with
 // `npm run bench -- stream`.
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { request } from 'node:http'
 import os from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import type * as Presign from '../../src/cos/presign.ts'
+import {
+	BUCKET,
+	CREDENTIALS,
+	createShare,
+	directUrl,
+	download,
+	formatMib,
+	type Origin,
+	REGION,
+	serveApp,
+	startOrigin,
+} from './app-bench.ts'
 import { waitUntilOk } from './http-client.ts'
 import { formatRatio, markdownTable, median } from './measure.ts'
 import { MIB, objectKey, objectMd5 } from './object-bytes.ts'
-import type { OriginKind, OriginReady } from './origin.ts'
-import { cpuSeconds, memoryStatus, resetPeakRss, sampleRss, startCpuMeter } from './procfs.ts'
+import { startCpuMeter, watchProcess } from './procfs.ts'
 import { type HttpWorker, serveWorker } from './serve.ts'
-import { bundleApp, bundleTwin } from './worker-bundle.ts'
+import { bundleTwin } from './worker-bundle.ts'
 import { bundle, compatibilityDate, importBundle, runtimeVersions } from './workerd.ts'
 
 export interface StreamBenchOptions {
@@ -29,104 +35,10 @@ export interface StreamBenchOptions {
 	sizesMiB?: number[]
 }
 
-// Made-up credentials of the real shape; the emulator checks signatures against them.
-const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef'
-const CREDENTIALS = {
-	secretId: 'AKIDbenchmarkEXAMPLE0000000000000000',
-	secretKey: 'benchmarkEXAMPLEsecretKEY000000000',
-}
-const BUCKET = 'examplebucket-1250000000'
-const REGION = 'ap-guangzhou'
 const PRESIGN_TTL = 3600
 /** The edge-cache row: one object under CACHE_MAX_BYTES (64 MiB by default). */
 const CACHED_MIB = 50
 const CACHED_PATH = 'coslink cached share, hit (functional: Miniflare’s cache)'
-
-interface Origin extends OriginReady {
-	child: ChildProcess
-	stop(): Promise<void>
-}
-
-/** Starts origin.ts in a child process; resolves once it prints its ready line. */
-function startOrigin(kind: OriginKind, dir: string, sizes: number[]): Promise<Origin> {
-	const child = spawn(
-		process.execPath,
-		[
-			fileURLToPath(new URL('./origin.ts', import.meta.url)),
-			`--kind=${kind}`,
-			`--dir=${dir}`,
-			`--sizes=${sizes.join(',')}`,
-			`--bucket=${BUCKET}`,
-			`--region=${REGION}`,
-			`--secret-id=${CREDENTIALS.secretId}`,
-			`--secret-key=${CREDENTIALS.secretKey}`,
-		],
-		{ stdio: ['pipe', 'pipe', 'pipe'] },
-	)
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-	const stop = async () => {
-		if (child.exitCode === null && child.signalCode === null) {
-			child.stdin?.end()
-			const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-			await exited
-			clearTimeout(timer)
-		}
-	}
-	let stderr = ''
-	child.stderr?.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString('utf8')
-	})
-	return new Promise((resolve, reject) => {
-		const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
-		lines.once('line', (line) => {
-			try {
-				resolve({ ...(JSON.parse(line) as OriginReady), child, stop })
-			} catch (error) {
-				void stop()
-				reject(error)
-			}
-		})
-		child.once('exit', (code) => reject(new Error(`origin (${kind}) exited with ${code}: ${stderr.trim()}`)))
-	})
-}
-
-interface Download {
-	bytes: number
-	seconds: number
-	md5: string | undefined
-	headers: Record<string, string | string[] | undefined>
-}
-
-/** GETs a URL on a fresh connection, reading and discarding the body (hashing it if asked). */
-function download(url: URL, hash = false): Promise<Download> {
-	return new Promise((resolve, reject) => {
-		const md5 = hash ? createHash('md5') : undefined
-		const start = performance.now()
-		const req = request(url, { agent: false }, (res) => {
-			if (res.statusCode !== 200) {
-				res.resume()
-				reject(new Error(`GET ${url.origin}${url.pathname} answered ${res.statusCode}`))
-				return
-			}
-			let bytes = 0
-			res.on('data', (chunk: Buffer) => {
-				bytes += chunk.length
-				md5?.update(chunk)
-			})
-			res.on('error', reject)
-			res.on('end', () =>
-				resolve({
-					bytes,
-					seconds: (performance.now() - start) / 1000,
-					md5: md5?.digest('hex'),
-					headers: res.headers,
-				}),
-			)
-		})
-		req.on('error', reject)
-		req.end()
-	})
-}
 
 interface Path {
 	name: string
@@ -159,44 +71,22 @@ async function measure(path: Path, size: number): Promise<Sample> {
 		if (bytes !== size) throw new Error(`${path.name}: ${bytes} bytes, expected ${size}`)
 		return { mbps: bytes / seconds / 1e6, bytes, foreignCores }
 	}
-	const idleRss = memoryStatus(pid).rss
-	const hwmReset = resetPeakRss(pid)
-	const sampler = sampleRss(pid, 50)
-	const cpuBefore = cpuSeconds(pid)
+	const watch = watchProcess(pid)
 	const meter = startCpuMeter()
 	const { bytes, seconds } = await download(url)
 	const { foreignCores } = meter.stop()
-	const cpu = cpuSeconds(pid) - cpuBefore
-	const { peakSampled, hwm } = sampler.stop()
+	const { cpu, idleRss, peakRss } = watch.stop()
 	if (bytes !== size) throw new Error(`${path.name}: ${bytes} bytes, expected ${size}`)
-	return {
-		mbps: bytes / seconds / 1e6,
-		bytes,
-		cpu,
-		foreignCores,
-		idleRss,
-		peakRss: hwmReset ? Math.max(peakSampled, hwm) : peakSampled,
-	}
+	return { mbps: bytes / seconds / 1e6, bytes, cpu, foreignCores, idleRss, peakRss }
 }
 
-function formatMib(bytes: number | undefined): string {
-	return bytes === undefined || !Number.isFinite(bytes) ? '—' : `${(bytes / MIB).toFixed(1)} MiB`
-}
-
-async function createStreamShare(
+function createStreamShare(
 	app: HttpWorker,
 	id: string,
 	key: string,
 	extra: Record<string, unknown> = {},
 ): Promise<void> {
-	const response = await fetch(new URL('/api/shares', app.url), {
-		method: 'POST',
-		headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-		body: JSON.stringify({ key, id, delivery: 'stream', ...extra }),
-	})
-	if (response.status !== 201)
-		throw new Error(`creating share ${id} answered ${response.status}: ${await response.text()}`)
-	await response.body?.cancel()
+	return createShare(app, { key, id, delivery: 'stream', ...extra })
 }
 
 export async function run(options: StreamBenchOptions = {}): Promise<void> {
@@ -211,8 +101,7 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 	const workers: HttpWorker[] = []
 	let origin: Origin | undefined
 	try {
-		const [appScript, relayScript, presignScript] = await Promise.all([
-			bundleApp(),
+		const [relayScript, presignScript] = await Promise.all([
 			bundleTwin('relay'),
 			bundle('../../src/cos/presign.ts'),
 		])
@@ -253,24 +142,7 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 			directSocket: true,
 		})
 		workers.push(relay)
-		const app = await serveWorker({
-			name: 'coslink',
-			script: appScript,
-			vars: {
-				COS_SECRET_ID: CREDENTIALS.secretId,
-				COS_SECRET_KEY: CREDENTIALS.secretKey,
-				ADMIN_TOKEN,
-				LINK_SECRET: 'bench-link-secret-0123456789abcdef',
-				COS_BUCKET: BUCKET,
-				COS_REGION: REGION,
-				COS_ENDPOINT: theOrigin.url,
-				SIGN_TTL: '300',
-				DEFAULT_DELIVERY: 'redirect',
-			},
-			kvNamespaces: ['SHARES'],
-			durableObjects: { SHARE_STATE: 'ShareState' },
-			directSocket: true,
-		})
+		const app = await serveApp(theOrigin.url, { SIGN_TTL: '300', DEFAULT_DELIVERY: 'redirect' })
 		workers.push(app)
 		await waitUntilOk(new URL('/_/health', app.url))
 		const shareId = (size: number) => `stream-${size / MIB}mib`
@@ -282,10 +154,6 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 		const signed = new Map<number, string>()
 		for (const size of sizes) signed.set(size, await signedPath(size))
 		const relayPath = (size: number) => signed.get(size) ?? ''
-		const direct = (worker: HttpWorker) => {
-			if (!worker.directUrl) throw new Error(`${worker.name} has no direct socket`)
-			return worker.directUrl
-		}
 		const paths: Path[] = [
 			{
 				name: 'direct from origin',
@@ -295,19 +163,19 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 			},
 			{
 				name: 'bare relay worker',
-				url: (size) => new URL(relayPath(size), direct(relay)),
+				url: (size) => new URL(relayPath(size), directUrl(relay)),
 				worker: relay,
 				sizes,
 			},
 			{
 				name: 'coslink stream share',
-				url: (size) => new URL(`/${shareId(size)}`, direct(app)),
+				url: (size) => new URL(`/${shareId(size)}`, directUrl(app)),
 				worker: app,
 				sizes,
 			},
 			{
 				name: CACHED_PATH,
-				url: () => new URL(`/${cachedId}`, direct(app)),
+				url: () => new URL(`/${cachedId}`, directUrl(app)),
 				worker: app,
 				sizes: [cachedSize],
 			},
@@ -326,7 +194,7 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 		]
 
 		// The cached row times hits only: fill the cache, then check the next answer is one.
-		const cachedUrl = new URL(`/${cachedId}`, direct(app))
+		const cachedUrl = new URL(`/${cachedId}`, directUrl(app))
 		await download(cachedUrl)
 		let status: unknown
 		for (let i = 0; i < 50 && status !== 'coslink; hit'; i++) {

@@ -3,23 +3,27 @@
 // worker (`PUT /<id>/uploads/<name>`), with the workerd's peak RSS while it streams: a
 // worker that does not buffer needs the same memory for 256 MiB as for 64 MiB. Every
 // upload is checked by size and MD5 in the emulator's store. `npm run bench -- upload`.
-import { type ChildProcess, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import os from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
-import { Miniflare } from 'miniflare'
-import { waitUntilOk } from './http-client.ts'
+import {
+	BUCKET,
+	CREDENTIALS,
+	createShare,
+	directUrl,
+	formatMib,
+	type Origin,
+	REGION,
+	withEmulatorApp,
+} from './app-bench.ts'
 import { formatRatio, markdownTable, median } from './measure.ts'
 import { MIB, objectChunks, objectMd5 } from './object-bytes.ts'
-import type { OriginReady } from './origin.ts'
-import { childProcesses, cpuSeconds, memoryStatus, resetPeakRss, sampleRss } from './procfs.ts'
+import { watchProcess } from './procfs.ts'
+import type { HttpWorker } from './serve.ts'
 import { bundle, compatibilityDate, importBundle, runtimeVersions } from './workerd.ts'
 
 export interface UploadBenchOptions {
@@ -29,53 +33,7 @@ export interface UploadBenchOptions {
 	sizesMiB?: number[]
 }
 
-const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef'
-const CREDENTIALS = {
-	secretId: 'AKIDbenchmarkEXAMPLE0000000000000000',
-	secretKey: 'benchmarkEXAMPLEsecretKEY000000000',
-}
-const BUCKET = 'examplebucket-1250000000'
-const REGION = 'ap-guangzhou'
 const SHARE = 'bench-upload'
-
-interface Origin extends OriginReady {
-	child: ChildProcess
-	root: string
-	stop(): Promise<void>
-}
-
-function startEmulator(dir: string): Promise<Origin> {
-	const child = spawn(
-		process.execPath,
-		[
-			fileURLToPath(new URL('./origin.ts', import.meta.url)),
-			'--kind=emulator',
-			`--dir=${dir}`,
-			`--sizes=${MIB}`,
-			`--bucket=${BUCKET}`,
-			`--region=${REGION}`,
-			`--secret-id=${CREDENTIALS.secretId}`,
-			`--secret-key=${CREDENTIALS.secretKey}`,
-		],
-		{ stdio: ['pipe', 'pipe', 'pipe'] },
-	)
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-	const stop = async () => {
-		if (child.exitCode === null && child.signalCode === null) {
-			child.stdin?.end()
-			const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-			await exited
-			clearTimeout(timer)
-		}
-	}
-	return new Promise((resolve, reject) => {
-		const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
-		lines.once('line', (line) =>
-			resolve({ ...(JSON.parse(line) as OriginReady), child, root: join(dir, 'cos'), stop }),
-		)
-		child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)))
-	})
-}
 
 /** PUTs `size` deterministic bytes with an exact Content-Length; resolves with status, body, seconds. */
 function put(url: URL, size: number, headers: Record<string, string>) {
@@ -112,78 +70,6 @@ async function storedMd5(root: string, key: string): Promise<string> {
 	throw new Error(`no object ${key}`)
 }
 
-interface HttpWorker {
-	url: URL
-	/** The worker's own socket, skipping Miniflare's entry worker. */
-	directUrl: URL
-	pid: number
-	dispose(): Promise<void>
-}
-
-/**
- * The whole worker, Durable Object included (the shared serve.ts/worker-bundle.ts know no
- * Durable Objects yet): bundled as wrangler would, in its own workerd.
- */
-async function serveApp(vars: Record<string, string>): Promise<HttpWorker> {
-	const bundled = await build({
-		entryPoints: [fileURLToPath(new URL('../../src/index.ts', import.meta.url))],
-		bundle: true,
-		format: 'esm',
-		platform: 'neutral',
-		conditions: ['workerd', 'worker', 'browser'],
-		mainFields: ['module', 'main'],
-		target: 'es2024',
-		jsx: 'automatic',
-		jsxImportSource: 'hono/jsx',
-		external: ['cloudflare:*'],
-		write: false,
-		logLevel: 'silent',
-	})
-	const script = bundled.outputFiles[0]?.text ?? ''
-	const env: Record<
-		string,
-		| { type: 'text'; value: string }
-		| { type: 'kv' }
-		| { type: 'durable-object'; worker: string; exportName: string }
-	> = {
-		SHARES: { type: 'kv' },
-		SHARE_STATE: { type: 'durable-object', worker: 'coslink', exportName: 'ShareState' },
-	}
-	for (const [name, value] of Object.entries(vars)) env[name] = { type: 'text', value }
-	const before = childProcesses('workerd')
-	const mf = new Miniflare({
-		host: '127.0.0.1',
-		port: 0,
-		enableDevRegistry: false,
-		telemetry: { enabled: false },
-		workers: [
-			{
-				config: {
-					name: 'coslink',
-					compatibilityDate: compatibilityDate(),
-					manifest: {
-						mainModule: 'worker.mjs',
-						modulesRoot: '/',
-						modules: { 'worker.mjs': { type: 'esm', contents: script } },
-					},
-					env,
-					exports: { ShareState: { type: 'durable-object', storage: 'sqlite' } },
-				},
-				dev: { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] },
-			},
-		],
-	})
-	const url = await mf.ready
-	const directUrl = await mf.unsafeGetDirectURL('coslink')
-	const started = [...childProcesses('workerd')].filter((pid) => !before.has(pid))
-	const pid = started[0]
-	if (pid === undefined || started.length !== 1) {
-		await mf.dispose()
-		throw new Error(`expected one new workerd process, found ${started.length}`)
-	}
-	return { url, directUrl, pid, dispose: () => mf.dispose() }
-}
-
 interface Sample {
 	mbps: number
 	cpu?: number
@@ -217,58 +103,32 @@ async function direct(presign: Presign, origin: Origin, size: number, name: stri
 }
 
 async function streamed(app: HttpWorker, size: number, name: string): Promise<Sample> {
-	const idleRss = memoryStatus(app.pid).rss
-	const hwmReset = resetPeakRss(app.pid)
-	const sampler = sampleRss(app.pid, 50)
-	const cpuBefore = cpuSeconds(app.pid)
-	const target = new URL(`/${SHARE}/uploads/${name}`, app.directUrl)
+	const watch = watchProcess(app.pid)
+	const target = new URL(`/${SHARE}/uploads/${name}`, directUrl(app))
 	const done = await put(target, size, { 'content-type': 'application/octet-stream' })
-	const cpu = cpuSeconds(app.pid) - cpuBefore
-	const { peakSampled, hwm } = sampler.stop()
+	const { cpu, idleRss, peakRss } = watch.stop()
 	if (done.status !== 201) throw new Error(`streamed PUT answered ${done.status}: ${done.body}`)
 	const { key } = JSON.parse(done.body) as { key: string }
 	return {
 		mbps: size / done.seconds / 1e6,
 		cpu,
 		idleRss,
-		peakRss: hwmReset ? Math.max(peakSampled, hwm) : peakSampled,
+		peakRss,
 		key,
 	}
 }
 
-const mib = (bytes: number | undefined) =>
-	bytes === undefined || !Number.isFinite(bytes) ? '—' : `${(bytes / MIB).toFixed(1)} MiB`
-
 export async function run(options: UploadBenchOptions = {}): Promise<void> {
 	const rounds = options.rounds ?? 3
 	const sizes = (options.sizesMiB ?? [64, 256]).map((size) => size * MIB)
-	const dir = await mkdtemp(join(os.tmpdir(), 'coslink-bench-upload-'))
-	let origin: Origin | undefined
-	let app: HttpWorker | undefined
-	try {
-		origin = await startEmulator(dir)
-		app = await serveApp({
-			COS_SECRET_ID: CREDENTIALS.secretId,
-			COS_SECRET_KEY: CREDENTIALS.secretKey,
-			ADMIN_TOKEN,
-			LINK_SECRET: 'bench-link-secret-0123456789abcdef',
-			COS_BUCKET: BUCKET,
-			COS_REGION: REGION,
-			COS_ENDPOINT: origin.url,
+	await withEmulatorApp('upload', [MIB], async ({ origin, app, root }) => {
+		await createShare(app, {
+			type: 'upload',
+			id: SHARE,
+			prefix: 'bench-in/',
+			expiresIn: 3600,
+			upload: { maxFileSize: 4 * 1024 * MIB },
 		})
-		await waitUntilOk(new URL('/_/health', app.url))
-		const created = await fetch(new URL('/api/shares', app.url), {
-			method: 'POST',
-			headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-			body: JSON.stringify({
-				type: 'upload',
-				id: SHARE,
-				prefix: 'bench-in/',
-				expiresIn: 3600,
-				upload: { maxFileSize: 4 * 1024 * MIB },
-			}),
-		})
-		if (created.status !== 201) throw new Error(`creating the upload link answered ${created.status}`)
 
 		const presign = await importBundle<Presign>(await bundle('../../src/cos/presign.ts'))
 		const theOrigin = origin
@@ -284,7 +144,7 @@ export async function run(options: UploadBenchOptions = {}): Promise<void> {
 				const order = round % 2 === 0 ? Object.entries(paths) : Object.entries(paths).reverse()
 				for (const [name, upload] of order) {
 					const sample = await upload(app, size, `r${round}-${size / MIB}.bin`)
-					if (round === 0 && (await storedMd5(origin.root, sample.key)) !== objectMd5(size))
+					if (round === 0 && (await storedMd5(root, sample.key)) !== objectMd5(size))
 						throw new Error(`${name} stored other bytes`)
 					if (round === 0) continue
 					const list = samples.get(`${name}\n${size}`) ?? []
@@ -307,7 +167,7 @@ export async function run(options: UploadBenchOptions = {}): Promise<void> {
 					`${size / MIB} MiB`,
 					rate.toFixed(0),
 					formatRatio(rate / directRate),
-					peaks.length > 0 ? `${mib(Math.max(...peaks))} (idle ${mib(median(idles))})` : '—',
+					peaks.length > 0 ? `${formatMib(Math.max(...peaks))} (idle ${formatMib(median(idles))})` : '—',
 					peaks.length > 0 ? `${cpu.toFixed(3)} s` : '—',
 				])
 			}
@@ -336,9 +196,5 @@ export async function run(options: UploadBenchOptions = {}): Promise<void> {
 				]),
 			].join('\n'),
 		)
-	} finally {
-		await app?.dispose()
-		await origin?.stop()
-		await rm(dir, { recursive: true, force: true })
-	}
+	})
 }

@@ -1,16 +1,7 @@
 // The edges of a pre-signed URL's validity window.
 import { describe, expect, it } from 'vitest'
-import { type PresignInput, presignObjectUrl } from '../../src/cos/presign.ts'
-
-const NOW = 1_800_000_000
-const base: PresignInput = {
-	credentials: { secretId: 'AKIDexample', secretKey: 'secret-key' },
-	target: { bucket: 'examplebucket-1250000000', region: 'ap-guangzhou' },
-	method: 'GET',
-	key: 'docs/report.pdf',
-	ttl: 300,
-	now: NOW * 1000,
-}
+import { presignObjectUrl } from '../../src/cos/presign.ts'
+import { base, NOW } from './presign-fixture.ts'
 
 describe('presignObjectUrl validity', () => {
 	it('ends a fractional ttl on the whole second before it', async () => {

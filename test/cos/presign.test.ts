@@ -3,16 +3,7 @@ import { CredentialsExpiredError } from '../../src/cos/errors.ts'
 import { type PresignInput, presignObjectUrl, signObjectRequest } from '../../src/cos/presign.ts'
 import { cosAuthorization } from '../../src/cos/sign.ts'
 import { queryParams } from '../query-params.ts'
-
-const NOW = 1_800_000_000
-const base: PresignInput = {
-	credentials: { secretId: 'AKIDexample', secretKey: 'secret-key' },
-	target: { bucket: 'examplebucket-1250000000', region: 'ap-guangzhou' },
-	method: 'GET',
-	key: 'docs/report.pdf',
-	ttl: 300,
-	now: NOW * 1000,
-}
+import { base, NOW } from './presign-fixture.ts'
 
 const params = queryParams
 

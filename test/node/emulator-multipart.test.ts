@@ -15,22 +15,15 @@ import {
 } from '../../src/cos/multipart.ts'
 import { presignObjectUrl } from '../../src/cos/presign.ts'
 import { countMultipartUploads } from '../emulator/multipart.ts'
-import { type Emulator, listKeys, putObject, startEmulator } from '../emulator/server.ts'
+import { type Emulator, listKeys, putObject } from '../emulator/server.ts'
+import { BUCKET, REGION, SECRET_ID, SECRET_KEY, startTestEmulator } from './emulator-fixture.ts'
 
-const BUCKET = 'examplebucket-1250000000'
-const REGION = 'ap-guangzhou'
-const SECRET_ID = 'AKIDemulatortest00000000000000000000'
-const SECRET_KEY = 'emulatortestsecretkey000000000000'
 const MiB = 1024 * 1024
 
 let emulator: Emulator
 
 beforeAll(async () => {
-	emulator = await startEmulator({
-		bucket: BUCKET,
-		region: REGION,
-		secretId: SECRET_ID,
-		secretKey: SECRET_KEY,
+	emulator = await startTestEmulator({
 		corsOrigins: ['http://page.example'],
 	})
 })

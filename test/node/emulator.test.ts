@@ -14,12 +14,8 @@ import { XMLParser } from 'fast-xml-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { camSafeUrlEncode } from '../emulator/query.ts'
 import { gradientPng, minimalPdf, pseudoRandomChunks } from '../emulator/samples.ts'
-import { type Emulator, listKeys, putObject, startEmulator } from '../emulator/server.ts'
-
-const BUCKET = 'examplebucket-1250000000'
-const REGION = 'ap-guangzhou'
-const SECRET_ID = 'AKIDemulatortest00000000000000000000'
-const SECRET_KEY = 'emulatortestsecretkey000000000000'
+import { type Emulator, listKeys, putObject } from '../emulator/server.ts'
+import { BUCKET, REGION, SECRET_ID, SECRET_KEY, startTestEmulator } from './emulator-fixture.ts'
 
 // The SDK's typings omit HEAD, which its signer handles like any other method.
 const sdkMethod = (method: string) => method as COS.Method
@@ -140,11 +136,7 @@ let emulator: Emulator
 const logLines: string[] = []
 
 beforeAll(async () => {
-	emulator = await startEmulator({
-		bucket: BUCKET,
-		region: REGION,
-		secretId: SECRET_ID,
-		secretKey: SECRET_KEY,
+	emulator = await startTestEmulator({
 		seed: true,
 		log: (line) => logLines.push(line),
 	})
@@ -257,11 +249,7 @@ describe('signature verification', () => {
 
 	it('checks the window against the injected clock', async () => {
 		const past = Date.UTC(2020, 0, 1) / 1000
-		const clocked = await startEmulator({
-			bucket: BUCKET,
-			region: REGION,
-			secretId: SECRET_ID,
-			secretKey: SECRET_KEY,
+		const clocked = await startTestEmulator({
 			now: () => (past + 30) * 1000,
 		})
 		try {
@@ -345,11 +333,7 @@ describe('temporary keys', () => {
 	const token = 'tmp+token/with=odd&chars'
 
 	beforeAll(async () => {
-		temporary = await startEmulator({
-			bucket: BUCKET,
-			region: REGION,
-			secretId: SECRET_ID,
-			secretKey: SECRET_KEY,
+		temporary = await startTestEmulator({
 			securityToken: token,
 		})
 		await putObject(temporary.root, 'private.txt', 'secret')

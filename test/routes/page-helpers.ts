@@ -1,12 +1,5 @@
 // COS mocked for the page and preview routes: a HEAD describes the object, a GET sends it.
-import { vi } from 'vitest'
-
-export interface Outbound {
-	url: string
-	method: string
-	headers: Headers
-	cache: string | undefined
-}
+import { type Outbound, spyOnCos } from './cos-mock.ts'
 
 export interface StoredObject {
 	body: string
@@ -23,17 +16,10 @@ export const CHROME_NAVIGATION = {
 		'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0 Safari/537.36',
 }
 
-/** Spies on fetch; every Response is built inside the mock, as workerd requires. */
+/** Mocks COS holding one object; returns the requests it records. */
 export function mockCos(object: StoredObject) {
 	const outbound: Outbound[] = []
-	vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-		const req: Outbound = {
-			url: String(input instanceof Request ? input.url : input),
-			method: init?.method ?? 'GET',
-			headers: new Headers(init?.headers),
-			cache: init?.cache,
-		}
-		outbound.push(req)
+	spyOnCos(outbound, (req) => {
 		if (object.status !== undefined)
 			return new Response(req.method === 'HEAD' ? null : '<Error><Code>NoSuchKey</Code></Error>', {
 				status: object.status,

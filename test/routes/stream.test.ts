@@ -1,31 +1,12 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
+import { type CosAnswer, type Outbound, spyOnCos } from './cos-mock.ts'
 import { BUCKET_HOST, createShare, envWith, get, resetBetweenTests } from './helpers.ts'
 
-interface Outbound {
-	url: string
-	method: string
-	headers: Headers
-	cache: string | undefined
-}
-
 const BODY = 'hello, streamed world'
-let outbound: Outbound[] = []
+const outbound: Outbound[] = []
 
-/** Mocks COS; each Response is built inside the mock, as workerd requires. */
-function mockOrigin(answer: (req: Outbound, n: number) => Response | Promise<Response>) {
-	outbound = []
-	return vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-		const req: Outbound = {
-			url: String(input instanceof Request ? input.url : input),
-			method: init?.method ?? 'GET',
-			headers: new Headers(init?.headers),
-			cache: init?.cache,
-		}
-		outbound.push(req)
-		return answer(req, outbound.length)
-	})
-}
+const mockOrigin = (answer: CosAnswer) => spyOnCos(outbound, answer)
 
 function objectResponse(status = 200, extra: Record<string, string> = {}) {
 	return new Response(status === 200 || status === 206 ? BODY : null, {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { cosAuthorization } from '../../src/cos/sign.ts'
+import { type CosAnswer, type Outbound, spyOnCos } from './cos-mock.ts'
 import {
 	adminRequest,
 	BUCKET_HOST,
@@ -10,29 +11,9 @@ import {
 	resetBetweenTests,
 } from './helpers.ts'
 
-interface Outbound {
-	url: string
-	method: string
-	headers: Headers
-	body: BodyInit | null | undefined
-}
+const outbound: Outbound[] = []
 
-let outbound: Outbound[] = []
-
-/** Mocks COS; each Response is built inside the mock, as workerd requires. */
-function mockOrigin(answer: (req: Outbound) => Response | Promise<Response>) {
-	outbound = []
-	return vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-		const req: Outbound = {
-			url: String(input instanceof Request ? input.url : input),
-			method: init?.method ?? 'GET',
-			headers: new Headers(init?.headers),
-			body: init?.body,
-		}
-		outbound.push(req)
-		return answer(req)
-	})
-}
+const mockOrigin = (answer: CosAnswer) => spyOnCos(outbound, answer)
 
 const cosError = (status: number, code: string) =>
 	new Response(`<?xml version="1.0"?><Error><Code>${code}</Code><Message>m</Message></Error>`, {

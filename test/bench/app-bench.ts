@@ -1,0 +1,188 @@
+// What the benchmarks that run the whole coslink worker against an origin share: the
+// made-up credentials, the origin (origin.ts) in a child process, the worker served with
+// its KV namespace and Durable Object, share creation, and a timed download.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { request } from 'node:http'
+import os from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { waitUntilOk } from './http-client.ts'
+import { MIB } from './object-bytes.ts'
+import type { OriginKind, OriginReady } from './origin.ts'
+import { type HttpWorker, serveWorker } from './serve.ts'
+import { bundleApp } from './worker-bundle.ts'
+
+// Made-up credentials of the real shape; the emulator checks signatures against them.
+export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef'
+export const CREDENTIALS = {
+	secretId: 'AKIDbenchmarkEXAMPLE0000000000000000',
+	secretKey: 'benchmarkEXAMPLEsecretKEY000000000',
+}
+export const BUCKET = 'examplebucket-1250000000'
+export const REGION = 'ap-guangzhou'
+
+export interface Origin extends OriginReady {
+	child: ChildProcess
+	stop(): Promise<void>
+}
+
+/** Starts origin.ts in a child process; resolves once it prints its ready line. */
+export function startOrigin(kind: OriginKind, dir: string, sizes: readonly number[]): Promise<Origin> {
+	const child = spawn(
+		process.execPath,
+		[
+			fileURLToPath(new URL('./origin.ts', import.meta.url)),
+			`--kind=${kind}`,
+			`--dir=${dir}`,
+			`--sizes=${sizes.join(',')}`,
+			`--bucket=${BUCKET}`,
+			`--region=${REGION}`,
+			`--secret-id=${CREDENTIALS.secretId}`,
+			`--secret-key=${CREDENTIALS.secretKey}`,
+		],
+		{ stdio: ['pipe', 'pipe', 'pipe'] },
+	)
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+	const stop = async () => {
+		if (child.exitCode === null && child.signalCode === null) {
+			child.stdin?.end()
+			const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+			await exited
+			clearTimeout(timer)
+		}
+	}
+	let stderr = ''
+	child.stderr?.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString('utf8')
+	})
+	return new Promise((resolve, reject) => {
+		const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
+		lines.once('line', (line) => {
+			try {
+				resolve({ ...(JSON.parse(line) as OriginReady), child, stop })
+			} catch (error) {
+				void stop()
+				reject(error)
+			}
+		})
+		child.once('exit', (code) => reject(new Error(`origin (${kind}) exited with ${code}: ${stderr.trim()}`)))
+	})
+}
+
+/** The coslink worker (src/index.ts) in its own workerd, on its own socket too, signing for `originUrl`. */
+export async function serveApp(
+	originUrl: string,
+	vars: Readonly<Record<string, string>> = {},
+): Promise<HttpWorker> {
+	return serveWorker({
+		name: 'coslink',
+		script: await bundleApp(),
+		vars: {
+			COS_SECRET_ID: CREDENTIALS.secretId,
+			COS_SECRET_KEY: CREDENTIALS.secretKey,
+			ADMIN_TOKEN,
+			LINK_SECRET: 'bench-link-secret-0123456789abcdef',
+			COS_BUCKET: BUCKET,
+			COS_REGION: REGION,
+			COS_ENDPOINT: originUrl,
+			...vars,
+		},
+		kvNamespaces: ['SHARES'],
+		durableObjects: { SHARE_STATE: 'ShareState' },
+		directSocket: true,
+	})
+}
+
+export interface EmulatorApp {
+	origin: Origin
+	app: HttpWorker
+	/** The emulator's store, for putObject and for reading back what it stored. */
+	root: string
+}
+
+/**
+ * Runs `body` against the COS emulator (holding objects of `sizes`) and the worker in front
+ * of it, answering; then stops both and removes the emulator's store.
+ */
+export async function withEmulatorApp<T>(
+	name: string,
+	sizes: readonly number[],
+	body: (bench: EmulatorApp) => Promise<T>,
+): Promise<T> {
+	const dir = await mkdtemp(join(os.tmpdir(), `coslink-bench-${name}-`))
+	let origin: Origin | undefined
+	let app: HttpWorker | undefined
+	try {
+		origin = await startOrigin('emulator', dir, sizes)
+		app = await serveApp(origin.url)
+		await waitUntilOk(new URL('/_/health', app.url))
+		return await body({ origin, app, root: join(dir, 'cos') })
+	} finally {
+		await app?.dispose()
+		await origin?.stop()
+		await rm(dir, { recursive: true, force: true })
+	}
+}
+
+/** The worker's own socket, skipping Miniflare's entry worker. */
+export function directUrl(worker: HttpWorker): URL {
+	if (!worker.directUrl) throw new Error(`${worker.name} has no direct socket`)
+	return worker.directUrl
+}
+
+/** POST /api/shares with the admin token; throws unless it answers 201. */
+export async function createShare(app: HttpWorker, body: Record<string, unknown>): Promise<void> {
+	const response = await fetch(new URL('/api/shares', app.url), {
+		method: 'POST',
+		headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	})
+	if (response.status !== 201)
+		throw new Error(`creating share ${String(body.id)} answered ${response.status}: ${await response.text()}`)
+	await response.body?.cancel()
+}
+
+export interface Download {
+	bytes: number
+	seconds: number
+	md5: string | undefined
+	headers: Record<string, string | string[] | undefined>
+}
+
+/** GETs a URL on a fresh connection, reading and discarding the body (hashing it if asked). */
+export function download(url: URL, hash = false): Promise<Download> {
+	return new Promise((resolve, reject) => {
+		const md5 = hash ? createHash('md5') : undefined
+		const start = performance.now()
+		const req = request(url, { agent: false }, (res) => {
+			if (res.statusCode !== 200) {
+				res.resume()
+				reject(new Error(`GET ${url.origin}${url.pathname} answered ${res.statusCode}`))
+				return
+			}
+			let bytes = 0
+			res.on('data', (chunk: Buffer) => {
+				bytes += chunk.length
+				md5?.update(chunk)
+			})
+			res.on('error', reject)
+			res.on('end', () =>
+				resolve({
+					bytes,
+					seconds: (performance.now() - start) / 1000,
+					md5: md5?.digest('hex'),
+					headers: res.headers,
+				}),
+			)
+		})
+		req.on('error', reject)
+		req.end()
+	})
+}
+
+export function formatMib(bytes: number | undefined): string {
+	return bytes === undefined || !Number.isFinite(bytes) ? '—' : `${(bytes / MIB).toFixed(1)} MiB`
+}
