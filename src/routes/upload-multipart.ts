@@ -14,9 +14,11 @@ import {
 } from '../cos/multipart.ts'
 import { type AppEnv, requireLinkSecret } from '../env.ts'
 import { AppError } from '../errors.ts'
+import { commitUpload } from '../shares/store.ts'
 import { cosFailure, sendCos, sendCosOk, uploadExists } from './upload-cos.ts'
 import { readJson } from './upload-json.ts'
 import { callFor, resolveUploadShare } from './upload-live.ts'
+import { release } from './upload-quota.ts'
 import { openUploadToken, type UploadToken } from './upload-token.ts'
 
 export const multipartRoutes = new Hono<AppEnv>()
@@ -87,6 +89,7 @@ multipartRoutes.post('/:id/uploads/complete', async (c) => {
 			`The parts add up to ${size} bytes, not the declared ${token.z}.`,
 		)
 	}
+	await commitUpload(c.env, live.record.id, token.k, size)
 	return c.json({ key: token.k, name: token.n, size, etag: result.etag }, 201)
 })
 
@@ -100,5 +103,6 @@ multipartRoutes.post('/:id/uploads/abort', async (c) => {
 	const body = await readJson(c, z.strictObject({ token: z.string().max(4096) }))
 	const token = await openUploadToken(requireLinkSecret(live.config), body.token, live.record.id)
 	await abort(c, callFor(live, token.k), token)
+	await release(c, live, token.k)
 	return c.body(null, 204)
 })
