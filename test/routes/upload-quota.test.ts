@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { adminRequest, createShare, get, resetBetweenTests } from './helpers.ts'
+import { CHROME_NAVIGATION } from './page-helpers.ts'
 
 resetBetweenTests()
 
@@ -145,5 +146,20 @@ describe('upload quotas', () => {
 		})
 		expect(res.status).toBe(400)
 		expect(((await res.json()) as { error: { field: string } }).error.field).toBe('upload.maxFiles')
+	})
+})
+
+describe('upload quotas on the upload page', () => {
+	it('lists the quotas among the rules', async () => {
+		const id = await quotaShare({ maxFiles: 5, maxTotalBytes: 2048 })
+		const html = await (await get(`/${id}?lang=en`, { headers: CHROME_NAVIGATION })).text()
+		expect(html).toContain('<dt>Files in all</dt><dd>5 files</dd>')
+		expect(html).toContain('<dt>Total size in all</dt>')
+	})
+
+	it('shows the quotas to API clients with the other rules', async () => {
+		const id = await quotaShare({ maxFiles: 5 })
+		const body = (await (await get(`/${id}`)).json()) as { rules: Record<string, unknown> }
+		expect(body.rules).toMatchObject({ maxFiles: 5, maxTotalBytes: null })
 	})
 })
