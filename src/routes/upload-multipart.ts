@@ -74,6 +74,7 @@ multipartRoutes.post('/:id/uploads/complete', async (c) => {
 	if ('errorCode' in result) {
 		if (result.errorCode === 'FileAlreadyExists') {
 			await abort(c, call, token)
+			await release(c, live, token.k)
 			throw uploadExists()
 		}
 		throw cosFailure(c, 502, result.errorCode)
@@ -82,7 +83,10 @@ multipartRoutes.post('/:id/uploads/complete', async (c) => {
 	const head = await sendCos(c, await signedCosRequest(call, 'HEAD', {}))
 	const size = Number(head.headers.get('content-length'))
 	if (!head.ok || size !== token.z) {
-		if (head.ok) await removeObject(c, call)
+		if (head.ok) {
+			await removeObject(c, call)
+			await release(c, live, token.k)
+		}
 		throw new AppError(
 			400,
 			'size_mismatch',

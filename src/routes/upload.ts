@@ -39,7 +39,10 @@ uploadRoutes.post('/:id/uploads', async (c) => {
 	const call = callFor(live, key)
 	if (body.size > MULTIPART_THRESHOLD) {
 		await reserve(c, live, key, body.size, multipartReservationEnd(live))
-		const text = await sendCosOk(c, await initiateMultipart(call, type))
+		const text = await sendCosOk(c, await initiateMultipart(call, type)).catch(async (error: unknown) => {
+			await release(c, live, key)
+			throw error
+		})
 		const uploadId = parseUploadId(text)
 		if (!uploadId) throw new AppError(502, 'origin_error', 'The storage service gave no upload id.')
 		const partSize = partSizeFor(body.size)

@@ -5,12 +5,12 @@ import { CHROME_NAVIGATION } from './page-helpers.ts'
 resetBetweenTests()
 
 /** Mocks COS; each Response is built inside the mock, as workerd requires. */
-function mockOrigin(answer: (method: string) => Response) {
+function mockOrigin(answer: (method: string, url: string) => Response) {
 	const methods: string[] = []
-	vi.spyOn(globalThis, 'fetch').mockImplementation(async (_input, init) => {
+	vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
 		const method = init?.method ?? 'GET'
 		methods.push(method)
-		return answer(method)
+		return answer(method, String(input instanceof Request ? input.url : input))
 	})
 	return methods
 }
@@ -146,6 +146,72 @@ describe('upload quotas', () => {
 		})
 		expect(res.status).toBe(400)
 		expect(((await res.json()) as { error: { field: string } }).error.field).toBe('upload.maxFiles')
+	})
+})
+
+const MiB = 1024 ** 2
+const INITIATED =
+	'<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>up-1</UploadId></InitiateMultipartUploadResult>'
+
+/** COS for a multipart upload of `size` bytes: initiate, complete, and the HEAD after it. */
+function mockMultipart(size: number) {
+	return mockOrigin((method, url) => {
+		if (url.endsWith('?uploads')) return new Response(INITIATED)
+		if (method === 'POST')
+			return new Response('<CompleteMultipartUploadResult><ETag>"e"</ETag></CompleteMultipartUploadResult>')
+		return new Response(null, {
+			status: method === 'HEAD' ? 200 : 204,
+			headers: { 'content-length': String(size) },
+		})
+	})
+}
+
+async function bigShare(quota: Record<string, number>) {
+	n += 1
+	const id = `quota-big-${n}`
+	await createShare({
+		type: 'upload',
+		id,
+		prefix: 'inbox/',
+		expiresIn: 86_400,
+		upload: { maxFileSize: 1024 * MiB, ...quota },
+	})
+	return id
+}
+
+describe('upload quotas on multipart uploads', () => {
+	it('reserves at initiation and refuses the next before asking COS', async () => {
+		const methods = mockMultipart(100 * MiB)
+		const id = await bigShare({ maxFiles: 1 })
+		expect((await start(id, 100 * MiB, 'big.bin')).status).toBe(201)
+		const calls = methods.length
+		expect((await start(id, 100 * MiB, 'big2.bin')).status).toBe(409)
+		expect(methods).toHaveLength(calls)
+	})
+
+	it('commits on completion', async () => {
+		mockMultipart(100 * MiB)
+		const id = await bigShare({ maxTotalBytes: 200 * MiB })
+		const { multipart } = (await (await start(id, 100 * MiB, 'big.bin')).json()) as {
+			multipart: { token: string; partCount: number }
+		}
+		const parts = Array.from({ length: multipart.partCount }, (_, i) => ({
+			partNumber: i + 1,
+			etag: `"p${i}"`,
+		}))
+		expect((await post(`/${id}/uploads/complete`, { token: multipart.token, parts })).status).toBe(201)
+		expect(await usageOf(id)).toEqual({ files: 1, bytes: 100 * MiB, reservedFiles: 0, reservedBytes: 0 })
+	})
+
+	it('releases on abort', async () => {
+		mockMultipart(100 * MiB)
+		const id = await bigShare({ maxFiles: 1 })
+		const { multipart } = (await (await start(id, 100 * MiB, 'big.bin')).json()) as {
+			multipart: { token: string }
+		}
+		expect((await post(`/${id}/uploads/abort`, { token: multipart.token })).status).toBe(204)
+		expect(await usageOf(id)).toMatchObject({ files: 0, reservedFiles: 0 })
+		expect((await start(id, 100 * MiB, 'again.bin')).status).toBe(201)
 	})
 })
 
