@@ -1,7 +1,7 @@
 // Upload links: POST /:id/uploads (a pre-signed PUT, or a multipart upload above the
-// threshold), POST /:id/uploads/{parts,complete,abort} for multipart, and
-// PUT /:id/uploads/<name> streamed through the worker. Rules are checked before any byte
-// or request reaches COS.
+// threshold), POST /:id/uploads/{parts,complete,abort} for multipart, POST
+// /:id/uploads/confirm after a pre-signed PUT, and PUT /:id/uploads/<name> streamed through
+// the worker. Rules and quotas are checked before any byte or request reaches COS.
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { initiateMultipart, parseUploadId, signedCosRequest } from '../cos/multipart.ts'
