@@ -37,6 +37,8 @@ export type ErrorCode =
 	| 'invalid_ticket'
 	| 'not_protected'
 	| 'cross_site_request'
+	| 'upload_quota_reached'
+	| 'upload_not_found'
 
 export class AppError extends Error {
 	override readonly name = 'AppError'

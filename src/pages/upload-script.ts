@@ -2,7 +2,8 @@
 // Reads its settings from #uploader[data-config]: { base, threshold, maxFileSize, words }.
 //  - each file: POST base → a pre-signed PUT (or a multipart upload), PUT straight to COS
 //    with XMLHttpRequest for progress; if that fails at the network level (a bucket without
-//    CORS for this origin), PUT base/<name> through the worker instead.
+//    CORS for this origin), PUT base/<name> through the worker instead. After a direct PUT,
+//    POST base/confirm { key } counts the file against the link's quotas.
 //  - multipart: parts three at a time, each retried twice; Retry re-sends only unfinished
 //    parts; Cancel aborts the requests and the multipart upload. A bucket that refuses the
 //    first part at the network level (no CORS) gets the whole file streamed instead.
@@ -25,7 +26,7 @@ x.addEventListener('error',()=>{item.xhrs.delete(x);reject(fail('network','netwo
 x.addEventListener('abort',()=>{item.xhrs.delete(x);reject(fail('cancelled','cancelled'))})
 x.send(blob)})
 const fmt=n=>n<1024?n+' B':n<1048576?(n/1024).toFixed(1)+' KB':n<1073741824?(n/1048576).toFixed(1)+' MB':(n/1073741824).toFixed(2)+' GB'
-const message=e=>e.code==='file_too_large'?w.tooLarge:e.code==='type_not_allowed'?w.typeRefused:e.code==='upload_exists'?w.exists:e.code==='cancelled'?w.cancelled:(w.failed+(e.message?' ('+e.message+')':''))
+const message=e=>e.code==='file_too_large'?w.tooLarge:e.code==='type_not_allowed'?w.typeRefused:e.code==='upload_exists'?w.exists:e.code==='upload_quota_reached'?w.quota:e.code==='cancelled'?w.cancelled:(w.failed+(e.message?' ('+e.message+')':''))
 function row(file){const li=document.createElement('li');li.className='up'
 const name=document.createElement('span');name.className='up-name';name.textContent=file.name
 const size=document.createElement('span');size.className='up-size muted';size.textContent=fmt(file.size)
@@ -39,7 +40,8 @@ const show=item=>{let sum=0;for(const v of item.loaded.values())sum+=v;item.bar.
 async function streamed(item){item.loaded.clear()
 const x=await put(cfg.base+'/'+encodeURIComponent(item.file.name),{'content-type':item.file.type||'application/octet-stream'},item.file,n=>{item.loaded.set(0,n);show(item)},item)
 return JSON.parse(x.responseText)}
-async function single(item,start){try{await put(start.url,start.headers,item.file,n=>{item.loaded.set(0,n);show(item)},item);return {key:start.key,name:start.name}}
+async function single(item,start){try{await put(start.url,start.headers,item.file,n=>{item.loaded.set(0,n);show(item)},item)
+await post('/confirm',{key:start.key}).catch(()=>{});return {key:start.key,name:start.name}}
 catch(e){if(e.code!=='network')throw e;return streamed(item)}}
 async function multipart(item,start){const m=start.multipart;item.mp={token:m.token,key:start.key}
 const todo=[];for(let n=1;n<=m.partCount;n++)if(!item.done.has(n))todo.push(n)

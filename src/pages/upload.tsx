@@ -17,6 +17,9 @@ export interface UploadPageProps {
 	allowedTypes?: readonly string[] | undefined
 	allowedExtensions?: readonly string[] | undefined
 	overwrite: boolean
+	/** The link's quotas: files and bytes in all, across every visitor. */
+	maxFiles?: number | undefined
+	maxTotalBytes?: number | undefined
 	expiresAt?: Date | undefined
 	note?: string | undefined
 	/** Files above this many bytes go multipart. */
@@ -60,6 +63,7 @@ export function UploadPage(props: UploadPageProps) {
 			tooLarge: t.uploadTooLarge,
 			typeRefused: t.uploadTypeRefused,
 			exists: t.uploadExists,
+			quota: t.uploadQuotaReached,
 		},
 	}
 	return (
@@ -86,6 +90,18 @@ export function UploadPage(props: UploadPageProps) {
 					<dd>{types.length > 0 ? types.join(', ') : t.uploadAnyType}</dd>
 					<dt>{t.uploadOverwrite}</dt>
 					<dd>{props.overwrite ? t.uploadOverwriteYes : t.uploadOverwriteNo}</dd>
+					{props.maxFiles !== undefined ? (
+						<>
+							<dt>{t.uploadMaxFiles}</dt>
+							<dd>{fill(t.uploadFilesCount, { count: String(props.maxFiles) })}</dd>
+						</>
+					) : null}
+					{props.maxTotalBytes !== undefined ? (
+						<>
+							<dt>{t.uploadMaxTotal}</dt>
+							<dd>{formatSize(props.maxTotalBytes, props.lang)}</dd>
+						</>
+					) : null}
 					{props.expiresAt ? (
 						<>
 							<dt>{t.expires}</dt>

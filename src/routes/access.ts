@@ -11,6 +11,7 @@ import { NO_STORE, SECURITY_HEADERS } from '../http/headers.ts'
 import { clientNetwork } from '../shares/limits.ts'
 import { verifyPassword } from '../shares/password.ts'
 import { shareState } from '../shares/rules.ts'
+import type { ShareRecord } from '../shares/schema.ts'
 import { consumeDownload, liveShare, unlockAttempt, unlockSucceeded } from '../shares/store.ts'
 import { openTicket } from '../shares/tokens.ts'
 import {
@@ -26,6 +27,7 @@ import {
 	unlockToken,
 } from './access-gate.tsx'
 import { deliverFile } from './file.ts'
+import { rateLimitWait } from './miss-limit.ts'
 import { resolveLive } from './resolve-share.ts'
 
 export const access = new Hono<AppEnv>()
@@ -73,6 +75,26 @@ async function readPassword(c: Context<AppEnv>): Promise<{ password: string; for
 	throw new AppError(415, 'unsupported_media_type', 'Send the password as a form or as application/json.')
 }
 
+/** 429 with Retry-After: the unlock page for a form, too_many_attempts for JSON. */
+async function tooManyAttempts(
+	c: Context<AppEnv>,
+	record: ShareRecord,
+	form: boolean,
+	retryAfter: number,
+): Promise<Response> {
+	c.header('Retry-After', String(retryAfter))
+	if (form) {
+		const page = await unlockPage(c, record, 429, 'too_many')
+		page.headers.set('Retry-After', String(retryAfter))
+		return page
+	}
+	throw new AppError(
+		429,
+		'too_many_attempts',
+		'Too many wrong passwords from your network; wait and try again.',
+	)
+}
+
 access.post('/_/unlock/:id', async (c) => {
 	checkSameOrigin(c)
 	const config = readConfig(c.env)
@@ -85,20 +107,11 @@ access.post('/_/unlock/:id', async (c) => {
 		throw new AppError(400, 'not_protected', 'This share has no password.')
 	}
 	const network = clientNetwork(c.req.header('cf-connecting-ip'))
+	// The binding is the cheap first filter: a flood is refused before the object is asked.
+	const filtered = await rateLimitWait(c.env.UNLOCK_LIMIT, `${record.id} ${network}`, now)
+	if (filtered > 0) return tooManyAttempts(c, record, form, filtered)
 	const attempt = await unlockAttempt(c.env, record.id, network, now)
-	if (!attempt.ok) {
-		c.header('Retry-After', String(attempt.retryAfter))
-		if (form) {
-			const page = await unlockPage(c, record, 429, 'too_many')
-			page.headers.set('Retry-After', String(attempt.retryAfter))
-			return page
-		}
-		throw new AppError(
-			429,
-			'too_many_attempts',
-			'Too many wrong passwords from your network; wait and try again.',
-		)
-	}
+	if (!attempt.ok) return tooManyAttempts(c, record, form, attempt.retryAfter)
 	// The password is checked once per unlock: PBKDF2 costs more CPU than a request may spend.
 	const right = password.length <= 128 && (await verifyPassword(password, record.passwordHash))
 	if (!right) {

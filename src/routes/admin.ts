@@ -17,7 +17,7 @@ import {
 	patchShareSchema,
 	type ShareRecord,
 } from '../shares/schema.ts'
-import type { IfMatch } from '../shares/state.ts'
+import type { IfMatch, UploadUsage } from '../shares/state.ts'
 import {
 	createShare,
 	deleteShare,
@@ -25,6 +25,7 @@ import {
 	listShares,
 	readShare,
 	updateShare,
+	uploadUsage,
 } from '../shares/store.ts'
 import { hasAdminToken } from './admin-auth.ts'
 import { cachedRecord, purgeCached } from './cache-purge.ts'
@@ -106,7 +107,7 @@ function publicFields(record: ShareRecord) {
 	return { ...fields, protected: passwordHash !== undefined }
 }
 
-function view(c: Context<AppEnv>, record: ShareRecord, usage: Usage | undefined) {
+function view(c: Context<AppEnv>, record: ShareRecord, usage: Usage | undefined, uploads?: UploadUsage) {
 	return {
 		...publicFields(record),
 		url: shareUrl(c, record.id),
@@ -114,6 +115,7 @@ function view(c: Context<AppEnv>, record: ShareRecord, usage: Usage | undefined)
 		page: record.page ?? false,
 		status: shareState(record, Date.now()),
 		...(usage ? usageView(record, usage) : {}),
+		...(uploads ? { uploads } : {}),
 	}
 }
 
@@ -121,12 +123,14 @@ interface Extra {
 	/** A generated extraction code, shown in this one response and never again. */
 	extractionCode?: string | undefined
 	usage?: Usage | undefined
+	/** An upload link's files and reservations, as its Durable Object counts them. */
+	uploads?: UploadUsage | undefined
 }
 
 /** A record answer, with its revision as a strong entity tag for `If-Match`. */
 function recordResponse(c: Context<AppEnv>, record: ShareRecord, status: 200 | 201 = 200, extra: Extra = {}) {
 	c.header('ETag', `"${record.revision}"`)
-	const body = view(c, record, extra.usage ?? (isRestricted(record) ? NO_USAGE : undefined))
+	const body = view(c, record, extra.usage ?? (isRestricted(record) ? NO_USAGE : undefined), extra.uploads)
 	return c.json(extra.extractionCode ? { ...body, extractionCode: extra.extractionCode } : body, status)
 }
 
@@ -210,6 +214,7 @@ admin.get('/:id', async (c) => {
 	if (stored.kind === 'record')
 		return recordResponse(c, stored.record, 200, {
 			usage: isRestricted(stored.record) ? await downloadCounts(c.env, id) : undefined,
+			uploads: stored.record.type === 'upload' ? await uploadUsage(c.env, id) : undefined,
 		})
 	// Shown as stored, so the operator can see what to fix, or delete it.
 	return c.json({

@@ -35,7 +35,7 @@ export async function resolveLive(c: Context<AppEnv>, now: number): Promise<Reso
 	if (!isShareId(id)) throw notFound()
 	const cached = await getShare(c.env.SHARES, id)
 	if (!cached) {
-		countMiss(ip, now)
+		await countMiss(ip, now, c.env)
 		throw notFound()
 	}
 	let resolved: Resolved = { record: cached, usage: NO_USAGE }

@@ -14,9 +14,11 @@ import {
 } from '../cos/multipart.ts'
 import { type AppEnv, requireLinkSecret } from '../env.ts'
 import { AppError } from '../errors.ts'
+import { commitUpload } from '../shares/store.ts'
 import { cosFailure, sendCos, sendCosOk, uploadExists } from './upload-cos.ts'
 import { readJson } from './upload-json.ts'
 import { callFor, resolveUploadShare } from './upload-live.ts'
+import { release } from './upload-quota.ts'
 import { openUploadToken, type UploadToken } from './upload-token.ts'
 
 export const multipartRoutes = new Hono<AppEnv>()
@@ -72,6 +74,7 @@ multipartRoutes.post('/:id/uploads/complete', async (c) => {
 	if ('errorCode' in result) {
 		if (result.errorCode === 'FileAlreadyExists') {
 			await abort(c, call, token)
+			await release(c, live, token.k)
 			throw uploadExists()
 		}
 		throw cosFailure(c, 502, result.errorCode)
@@ -80,13 +83,17 @@ multipartRoutes.post('/:id/uploads/complete', async (c) => {
 	const head = await sendCos(c, await signedCosRequest(call, 'HEAD', {}))
 	const size = Number(head.headers.get('content-length'))
 	if (!head.ok || size !== token.z) {
-		if (head.ok) await removeObject(c, call)
+		if (head.ok) {
+			await removeObject(c, call)
+			await release(c, live, token.k)
+		}
 		throw new AppError(
 			400,
 			'size_mismatch',
 			`The parts add up to ${size} bytes, not the declared ${token.z}.`,
 		)
 	}
+	await commitUpload(c.env, live.record.id, token.k, size)
 	return c.json({ key: token.k, name: token.n, size, etag: result.etag }, 201)
 })
 
@@ -100,5 +107,6 @@ multipartRoutes.post('/:id/uploads/abort', async (c) => {
 	const body = await readJson(c, z.strictObject({ token: z.string().max(4096) }))
 	const token = await openUploadToken(requireLinkSecret(live.config), body.token, live.record.id)
 	await abort(c, callFor(live, token.k), token)
+	await release(c, live, token.k)
 	return c.body(null, 204)
 })

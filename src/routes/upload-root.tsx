@@ -30,6 +30,8 @@ export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord, _
 				allowedTypes: upload.allowedTypes ?? null,
 				allowedExtensions: upload.allowedExtensions ?? null,
 				overwrite: upload.overwrite ?? false,
+				maxFiles: upload.maxFiles ?? null,
+				maxTotalBytes: upload.maxTotalBytes ?? null,
 			},
 			multipartThreshold: MULTIPART_THRESHOLD,
 			uploads: `${origin}${uploadsPath}`,
@@ -52,6 +54,8 @@ export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord, _
 			allowedTypes={upload.allowedTypes}
 			allowedExtensions={upload.allowedExtensions}
 			overwrite={upload.overwrite ?? false}
+			maxFiles={upload.maxFiles}
+			maxTotalBytes={upload.maxTotalBytes}
 			expiresAt={record.expiresAt ? new Date(record.expiresAt) : undefined}
 			note={record.note}
 			multipartThreshold={MULTIPART_THRESHOLD}

@@ -1,25 +1,29 @@
 // Upload links: POST /:id/uploads (a pre-signed PUT, or a multipart upload above the
-// threshold), POST /:id/uploads/{parts,complete,abort} for multipart, and
-// PUT /:id/uploads/<name> streamed through the worker. Rules are checked before any byte
-// or request reaches COS.
+// threshold), POST /:id/uploads/{parts,complete,abort} for multipart, POST
+// /:id/uploads/confirm after a pre-signed PUT, and PUT /:id/uploads/<name> streamed through
+// the worker. Rules and quotas are checked before any byte or request reaches COS.
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { initiateMultipart, parseUploadId, signedCosRequest } from '../cos/multipart.ts'
 import { presignObjectUrl } from '../cos/presign.ts'
 import { type AppEnv, requireLinkSecret } from '../env.ts'
 import { AppError } from '../errors.ts'
+import { commitUpload } from '../shares/store.ts'
 import { MAX_SINGLE_PUT, MULTIPART_THRESHOLD, partSizeFor } from '../shares/upload-rules.ts'
 import { secure } from './secure.ts'
+import { confirmRoutes } from './upload-confirm.ts'
 import { cosCodeOf, cosFailure, readCosText, sendCos, sendCosOk } from './upload-cos.ts'
 import { readJson } from './upload-json.ts'
 import { admit, callFor, overwriteHeaders, resolveUploadShare, storedType } from './upload-live.ts'
 import { multipartRoutes } from './upload-multipart.ts'
+import { multipartReservationEnd, release, reserve } from './upload-quota.ts'
 import { sealUploadToken } from './upload-token.ts'
 
 export const uploadRoutes = new Hono<AppEnv>()
 uploadRoutes.use('/:id/uploads', secure)
 uploadRoutes.use('/:id/uploads/*', secure)
 uploadRoutes.route('/', multipartRoutes)
+uploadRoutes.route('/', confirmRoutes)
 
 const startSchema = z.strictObject({
 	name: z.string().min(1).max(4096),
@@ -34,7 +38,11 @@ uploadRoutes.post('/:id/uploads', async (c) => {
 	const { name, key } = admit(live, { name: body.name, size: body.size, type })
 	const call = callFor(live, key)
 	if (body.size > MULTIPART_THRESHOLD) {
-		const text = await sendCosOk(c, await initiateMultipart(call, type))
+		await reserve(c, live, key, body.size, multipartReservationEnd(live))
+		const text = await sendCosOk(c, await initiateMultipart(call, type)).catch(async (error: unknown) => {
+			await release(c, live, key)
+			throw error
+		})
 		const uploadId = parseUploadId(text)
 		if (!uploadId) throw new AppError(502, 'origin_error', 'The storage service gave no upload id.')
 		const partSize = partSizeFor(body.size)
@@ -64,6 +72,8 @@ uploadRoutes.post('/:id/uploads', async (c) => {
 		...overwriteHeaders(live),
 	}
 	const signed = await presignObjectUrl({ ...call, method: 'PUT', notAfter: live.notAfter, headers })
+	// Reserved before the URL goes out; POST /:id/uploads/confirm commits it after the PUT.
+	await reserve(c, live, key, body.size, signed.expiresAt * 1000)
 	return c.json(
 		{
 			key,
@@ -104,13 +114,23 @@ uploadRoutes.put('/:id/uploads/:name{.+}', async (c) => {
 	if (size > MAX_SINGLE_PUT) throw new AppError(413, 'file_too_large', 'Too large for a single PUT.')
 	const headers = { 'content-length': declared, 'content-type': type, ...overwriteHeaders(live) }
 	const request = await signedCosRequest(callFor(live, key), 'PUT', {}, headers)
+	// Held for as long as a stream may run; released below if COS does not take the body.
+	await reserve(c, live, key, size, multipartReservationEnd(live))
 	// A native FixedLengthStream (no JavaScript over the bytes): COS gets the exact length,
 	// and a body shorter or longer than declared aborts the request, so nothing is kept.
 	const incoming = c.req.raw.body
 	const body = incoming ? incoming.pipeThrough(new FixedLengthStream(size)) : null
-	const response = await sendCos(c, request, body)
-	if (!response.ok) throw cosFailure(c, response.status, cosCodeOf(await readCosText(response)))
+	const response = await sendCos(c, request, body).catch(async (error: unknown) => {
+		await release(c, live, key)
+		throw error
+	})
+	if (!response.ok) {
+		await release(c, live, key)
+		throw cosFailure(c, response.status, cosCodeOf(await readCosText(response)))
+	}
 	await response.body?.cancel()
+	// COS accepted exactly `size` bytes (the length is signed): that is the confirmation.
+	await commitUpload(c.env, live.record.id, key, size)
 	return c.json({ key, name, size, etag: response.headers.get('etag') ?? '' }, 201)
 })
 

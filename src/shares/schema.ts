@@ -108,6 +108,10 @@ export const uploadRules = z.strictObject({
 	allowedTypes: z.array(mimePattern).min(1).max(100).optional(),
 	allowedExtensions: z.array(extension).min(1).max(100).optional(),
 	overwrite: z.boolean().optional(),
+	/** Files the link accepts in all, counted exactly by the share's Durable Object. */
+	maxFiles: z.int().min(1).max(1_000_000).optional(),
+	/** Bytes the link accepts in all (reserved at each upload's start, committed on confirmation). */
+	maxTotalBytes: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
 	/** Where an upload lands under the prefix; placeholders in src/shares/upload-rules.ts and the README. */
 	keyTemplate: noControls(512)
 		.superRefine((template, ctx) => {

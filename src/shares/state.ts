@@ -61,6 +61,28 @@ const ATTEMPTS_SCHEMA = `CREATE TABLE IF NOT EXISTS attempts (
 	PRIMARY KEY (id, network)
 )`
 
+// Files of an upload link: a reservation (expires_at set: the signature handed out lasts
+// until then) or a committed file (expires_at NULL, bytes as COS reported them).
+const UPLOADS_SCHEMA = `CREATE TABLE IF NOT EXISTS uploads (
+	id TEXT NOT NULL,
+	key TEXT NOT NULL,
+	bytes INTEGER NOT NULL,
+	expires_at INTEGER,
+	PRIMARY KEY (id, key)
+)`
+
+interface UploadRow extends Record<string, SqlStorageValue> {
+	bytes: number
+	expires_at: number | null
+}
+
+interface UploadTotalsRow extends Record<string, SqlStorageValue> {
+	files: number
+	bytes: number
+	reserved_files: number
+	reserved_bytes: number
+}
+
 interface UsageRow extends Record<string, SqlStorageValue> {
 	downloads: number
 	sequence: number
@@ -73,6 +95,14 @@ interface AttemptRow extends Record<string, SqlStorageValue> {
 	next_at: number
 }
 
+/** An upload link's committed files and live reservations. */
+export interface UploadUsage {
+	files: number
+	bytes: number
+	reservedFiles: number
+	reservedBytes: number
+}
+
 /** A live share and its counts, as a restricted share's every access reads them. */
 export interface LiveShare {
 	/** The record, its expiry moved up by `expiresAfterFirstDownload` once that applies. */
@@ -83,6 +113,10 @@ export interface LiveShare {
 export type ConsumeOutcome =
 	| { ok: true; live: LiveShare; sequence: number }
 	| { ok: false; reason: Exclude<Grant, 'granted'> | 'not_found' }
+
+export type ReserveOutcome =
+	| { ok: true }
+	| { ok: false; reason: 'not_found' | 'max_files' | 'max_total_bytes' }
 
 export type AttemptOutcome = { ok: true } | { ok: false; retryAfter: number }
 
@@ -136,6 +170,100 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		this.sql.exec(SCHEMA)
 		this.sql.exec(USAGE_SCHEMA)
 		this.sql.exec(ATTEMPTS_SCHEMA)
+		this.sql.exec(UPLOADS_SCHEMA)
+	}
+
+	/**
+	 * Reserves one file slot and its bytes for `key` until `expiresAtMs`, if the link's quotas
+	 * allow it. Lapsed reservations are released, the totals read, checked and the slot written
+	 * in one synchronous step, so concurrent reservations never exceed a quota.
+	 */
+	async reserveUpload(
+		id: string,
+		key: string,
+		bytes: number,
+		expiresAtMs: number,
+		nowMs: number,
+	): Promise<ReserveOutcome> {
+		await this.adopt(id)
+		const stored = this.current(id, nowMs)
+		if (stored?.kind !== 'record' || stored.record.type !== 'upload')
+			return { ok: false, reason: 'not_found' }
+		this.sql.exec(
+			'DELETE FROM uploads WHERE id = ? AND expires_at IS NOT NULL AND expires_at <= ?',
+			id,
+			nowMs,
+		)
+		const existing = this.uploadRow(id, key)
+		const totals = this.uploadTotals(id, nowMs)
+		const { maxFiles, maxTotalBytes } = stored.record.upload
+		// A key already held (an overwrite of a committed file, a retry) needs no new slot.
+		const files = totals.files + totals.reservedFiles + (existing ? 0 : 1)
+		const total = totals.bytes + totals.reservedBytes - (existing?.bytes ?? 0) + bytes
+		if (maxFiles !== undefined && files > maxFiles) return { ok: false, reason: 'max_files' }
+		if (maxTotalBytes !== undefined && total > maxTotalBytes) return { ok: false, reason: 'max_total_bytes' }
+		// A committed file keeps its row (and its slot) until a confirmation replaces its size.
+		if (existing && existing.expires_at === null) {
+			if (bytes > existing.bytes)
+				this.sql.exec('UPDATE uploads SET bytes = ? WHERE id = ? AND key = ?', bytes, id, key)
+			return { ok: true }
+		}
+		this.sql.exec(
+			'INSERT INTO uploads (id, key, bytes, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (id, key) DO UPDATE SET bytes = excluded.bytes, expires_at = excluded.expires_at',
+			id,
+			key,
+			bytes,
+			expiresAtMs,
+		)
+		return { ok: true }
+	}
+
+	/**
+	 * A file confirmed at COS: its slot is committed with the size COS reported. False when
+	 * `key` was never reserved on this link (nothing is counted then).
+	 */
+	commitUpload(id: string, key: string, bytes: number): boolean {
+		if (!this.uploadRow(id, key)) return false
+		this.sql.exec('UPDATE uploads SET bytes = ?, expires_at = NULL WHERE id = ? AND key = ?', bytes, id, key)
+		return true
+	}
+
+	/** A reservation that will not be used (the upload failed or was aborted). */
+	releaseUpload(id: string, key: string): void {
+		this.sql.exec('DELETE FROM uploads WHERE id = ? AND key = ? AND expires_at IS NOT NULL', id, key)
+	}
+
+	/** Committed files and live reservations of an upload link, for the admin API. */
+	uploadUsage(id: string, nowMs: number): UploadUsage {
+		return this.uploadTotals(id, nowMs)
+	}
+
+	private uploadRow(id: string, key: string): UploadRow | undefined {
+		return this.sql
+			.exec<UploadRow>('SELECT bytes, expires_at FROM uploads WHERE id = ? AND key = ?', id, key)
+			.toArray()[0]
+	}
+
+	private uploadTotals(id: string, nowMs: number): UploadUsage {
+		const row = this.sql
+			.exec<UploadTotalsRow>(
+				`SELECT
+					COALESCE(SUM(expires_at IS NULL), 0) AS files,
+					COALESCE(SUM(CASE WHEN expires_at IS NULL THEN bytes ELSE 0 END), 0) AS bytes,
+					COALESCE(SUM(expires_at > ?), 0) AS reserved_files,
+					COALESCE(SUM(CASE WHEN expires_at > ? THEN bytes ELSE 0 END), 0) AS reserved_bytes
+				FROM uploads WHERE id = ?`,
+				nowMs,
+				nowMs,
+				id,
+			)
+			.toArray()[0]
+		return {
+			files: row?.files ?? 0,
+			bytes: row?.bytes ?? 0,
+			reservedFiles: row?.reserved_files ?? 0,
+			reservedBytes: row?.reserved_bytes ?? 0,
+		}
 	}
 
 	/** The live share and its counts: null when there is none (deleted, never made, lapsed). */
@@ -256,6 +384,7 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 	private clearCounts(id: string): void {
 		this.sql.exec('DELETE FROM usage WHERE id = ?', id)
 		this.sql.exec('DELETE FROM attempts WHERE id = ?', id)
+		this.sql.exec('DELETE FROM uploads WHERE id = ?', id)
 	}
 
 	async read(id: string, nowMs: number): Promise<StoredShare | null> {

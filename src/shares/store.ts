@@ -18,7 +18,9 @@ import type {
 	ConsumeOutcome,
 	IfMatch,
 	LiveShare,
+	ReserveOutcome,
 	StoredShare,
+	UploadUsage,
 	WriteOutcome,
 } from './state.ts'
 
@@ -196,4 +198,27 @@ export function unlockAttempt(
 
 export async function unlockSucceeded(env: ShareEnv, id: string, network: string): Promise<void> {
 	await stateOf(env, id).unlockSucceeded(id, network)
+}
+
+/** Reserves a file slot and its bytes on an upload link until `expiresAtMs`: see ShareState.reserveUpload. */
+export function reserveUpload(
+	env: ShareEnv,
+	id: string,
+	upload: { key: string; bytes: number; expiresAtMs: number },
+	nowMs = Date.now(),
+): Promise<ReserveOutcome> {
+	return stateOf(env, id).reserveUpload(id, upload.key, upload.bytes, upload.expiresAtMs, nowMs)
+}
+
+/** Commits a reserved upload confirmed at COS; false when the key was never reserved. */
+export function commitUpload(env: ShareEnv, id: string, key: string, bytes: number): Promise<boolean> {
+	return stateOf(env, id).commitUpload(id, key, bytes)
+}
+
+export async function releaseUpload(env: ShareEnv, id: string, key: string): Promise<void> {
+	await stateOf(env, id).releaseUpload(id, key)
+}
+
+export function uploadUsage(env: ShareEnv, id: string, nowMs = Date.now()): Promise<UploadUsage> {
+	return stateOf(env, id).uploadUsage(id, nowMs)
 }

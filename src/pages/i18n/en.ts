@@ -111,6 +111,10 @@ export const en = {
 	downloadsLeftOne: '{count} download left',
 	downloadsLeftOther: '{count} downloads left',
 	oneTimeNote: 'Each click of Download uses one of this link’s downloads.',
+	uploadMaxFiles: 'Files in all',
+	uploadFilesCount: '{count} files',
+	uploadMaxTotal: 'Total size in all',
+	uploadQuotaReached: 'This link accepts no more files',
 } satisfies Record<string, string>
 
 export type MessageKey = keyof typeof en

@@ -113,4 +113,8 @@ export const zh: Messages = {
 	downloadsLeftOne: '还可下载 {count} 次',
 	downloadsLeftOther: '还可下载 {count} 次',
 	oneTimeNote: '每点击一次“下载”，都会用掉此链接的一次下载次数。',
+	uploadMaxFiles: '文件总数上限',
+	uploadFilesCount: '{count} 个文件',
+	uploadMaxTotal: '总大小上限',
+	uploadQuotaReached: '此链接已达到上传上限',
 }
