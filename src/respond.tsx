@@ -48,6 +48,7 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response | P
 			<ErrorPage
 				lang={lang}
 				status={error.status}
+				code={error.code}
 				nonce={nonce}
 				requestId={id}
 				languageLinks={languageLinks(c.req.url)}

@@ -7,13 +7,27 @@ export interface ErrorPageProps {
 	lang: Lang
 	status: number
 	nonce: string
+	/** The machine code of the error: some have words of their own, more precise than the status. */
+	code?: string | undefined
 	requestId?: string | undefined
 	languageLinks?: Record<Lang, string> | undefined
 }
 
-/** The table's title and message for a status, or the generic pair. */
-export function errorText(lang: Lang, status: number): { title: string; message: string } {
+// Errors whose status alone would tell a visitor the wrong story (a spent one-time link is
+// a 410, but "expired" is not what happened).
+const BY_CODE: Partial<Record<string, readonly [MessageKey, MessageKey]>> = {
+	download_limit_reached: ['errorLimitReached', 'errorLimitReachedMessage'],
+	ticket_required: ['errorTicketRequired', 'errorTicketRequiredMessage'],
+	object_not_found: ['errorObjectGone', 'errorObjectGoneMessage'],
+	zip_too_large: ['errorZipTooLarge', 'errorZipTooLargeMessage'],
+	upload_quota_reached: ['errorUploadQuota', 'errorUploadQuotaMessage'],
+}
+
+/** The table's title and message for an error code or its status, or the generic pair. */
+export function errorText(lang: Lang, status: number, code?: string): { title: string; message: string } {
 	const t = messages(lang)
+	const own = code === undefined ? undefined : BY_CODE[code]
+	if (own) return { title: t[own[0]], message: t[own[1]] }
 	const title = `error${status}` as MessageKey
 	const message = `error${status}Message` as MessageKey
 	return title in t && message in t
@@ -23,7 +37,7 @@ export function errorText(lang: Lang, status: number): { title: string; message:
 
 export function ErrorPage(props: ErrorPageProps) {
 	const t = messages(props.lang)
-	const { title, message } = errorText(props.lang, props.status)
+	const { title, message } = errorText(props.lang, props.status, props.code)
 	return (
 		<Layout
 			lang={props.lang}

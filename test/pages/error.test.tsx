@@ -24,6 +24,30 @@ describe('ErrorPage', () => {
 		expect(html).toContain(message)
 	})
 
+	it.each([
+		['en', 410, 'download_limit_reached', 'All downloads used'],
+		['zh', 410, 'download_limit_reached', '下载次数已用完'],
+		['en', 413, 'zip_too_large', 'Folder too large to zip'],
+		['zh', 409, 'upload_quota_reached', '已达到上传上限'],
+		['en', 404, 'object_not_found', 'File no longer available'],
+	] as const)('in %s, %i with code %s says "%s", not the status title', async (lang, status, code, title) => {
+		const html = await render(<ErrorPage lang={lang} status={status} code={code} nonce={nonce} />)
+		expect(html).toContain(`<h1>${title}</h1>`)
+	})
+
+	it('uses the status title for a code without words of its own', async () => {
+		const html = await render(<ErrorPage lang="en" status={410} code="share_expired" nonce={nonce} />)
+		expect(html).toContain('<h1>This link has expired</h1>')
+	})
+
+	it.each([
+		[429, 'Too many attempts'],
+		[416, 'Range not available'],
+	] as const)('has its own title for %i', async (status, title) => {
+		const html = await render(<ErrorPage lang="en" status={status} nonce={nonce} />)
+		expect(html).toContain(`<h1>${title}</h1>`)
+	})
+
 	it('marks the Chinese page as zh-CN', async () => {
 		const html = await render(<ErrorPage lang="zh" status={404} nonce={nonce} />)
 		expect(html).toContain('<html lang="zh-CN">')

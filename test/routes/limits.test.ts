@@ -43,6 +43,16 @@ describe('exact download limits', () => {
 		expect(((await res.json()) as { error: { code: string } }).error.code).toBe('download_limit_reached')
 	})
 
+	it('tells a browser on a spent link that its downloads are used up, not that it expired', async () => {
+		await createShare({ key: 'f.bin', id: 'limit-spent-page', maxDownloads: 1 })
+		await get('/limit-spent-page', { headers: CURL })
+		const res = await get('/limit-spent-page', { headers: CHROME_NAVIGATION })
+		expect(res.status).toBe(410)
+		const html = await res.text()
+		expect(html).toContain('<h1>All downloads used</h1>')
+		expect(html).not.toContain('This link has expired')
+	})
+
 	it('sends an API client to a ticket, which redirects to COS', async () => {
 		await createShare({ key: 'f.bin', id: 'limit-ticket', maxDownloads: 3 })
 		const res = await get('/limit-ticket', { headers: CURL })

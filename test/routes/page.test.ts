@@ -320,12 +320,12 @@ describe('the HEAD to COS', () => {
 })
 
 describe('failures as friendly pages', () => {
-	it('shows the 404 page when COS no longer has the object', async () => {
+	it('shows the 404 page, saying the file is gone, when COS no longer has the object', async () => {
 		await pageShare('fail-404')
 		mockCos({ ...PDF, status: 404 })
 		const res = await get('/fail-404', { headers: CHROME_NAVIGATION })
 		expect(res.status).toBe(404)
-		expect(await res.text()).toContain('Link not found')
+		expect(await res.text()).toContain('<h1>File no longer available</h1>')
 	})
 
 	it('shows the 502 page when COS fails', async () => {
