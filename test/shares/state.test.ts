@@ -1,20 +1,12 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import type { FileShareRecord, ShareRecord } from '../../src/shares/schema.ts'
+import type { ShareRecord } from '../../src/shares/schema.ts'
 import type { ShareState } from '../../src/shares/state.ts'
 import { createShare, deleteShare, readShare, updateShare } from '../../src/shares/store.ts'
+import { fileRecord } from './fixtures.ts'
 
-const record = (id: string, extra: Partial<FileShareRecord> = {}): FileShareRecord => ({
-	v: 1,
-	id,
-	type: 'file',
-	key: 'docs/a.pdf',
-	createdAt: '2026-01-01T00:00:00.000Z',
-	updatedAt: '2026-01-01T00:00:00.000Z',
-	revision: 1,
-	...extra,
-})
+const record = fileRecord
 
 const stub = (id: string) => env.SHARE_STATE.get(env.SHARE_STATE.idFromName(id))
 

@@ -2,7 +2,7 @@ import { env, exports } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isShareId, RANDOM_ID_LENGTH, randomId } from '../../src/shares/id.ts'
 import { KEY_PREFIX, METADATA_LIMIT_BYTES, putReplica, summary } from '../../src/shares/replica.ts'
-import type { FileShareRecord, ShareRecord } from '../../src/shares/schema.ts'
+import type { ShareRecord } from '../../src/shares/schema.ts'
 import {
 	clearShareCache,
 	createShare,
@@ -13,19 +13,11 @@ import {
 	RECORD_CACHE_TTL_MS,
 	updateShare,
 } from '../../src/shares/store.ts'
+import { fileRecord } from './fixtures.ts'
 
 const putShare = (kv: KVNamespace, share: ShareRecord) => putReplica(kv, share, Date.now())
 
-const record = (id: string, extra: Partial<FileShareRecord> = {}): FileShareRecord => ({
-	v: 1,
-	id,
-	type: 'file',
-	key: 'docs/a.pdf',
-	createdAt: '2026-01-01T00:00:00.000Z',
-	updatedAt: '2026-01-01T00:00:00.000Z',
-	revision: 1,
-	...extra,
-})
+const record = fileRecord
 
 beforeEach(() => clearShareCache(env.SHARES))
 afterEach(() => {
