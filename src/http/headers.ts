@@ -8,10 +8,6 @@ export const SECURITY_HEADERS: Record<string, string> = {
 	'X-Frame-Options': 'DENY',
 }
 
-/** Our own pages: inline styles only, no scripts, no framing. */
-export const PAGE_CSP =
-	"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-
 /** Object bytes served from our origin are untrusted: never let them script it. */
 export const OBJECT_CSP = "sandbox; default-src 'none'"
 

@@ -99,8 +99,3 @@ export async function objectInfo(
 	remember(memo, key, { at: now, info })
 	return info
 }
-
-/** Forget every remembered object (tests: module state outlives `reset()`). */
-export function clearObjectInfo(owner: object): void {
-	memos.get(owner)?.clear()
-}

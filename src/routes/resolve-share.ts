@@ -8,7 +8,7 @@ import { AppError, notFound } from '../errors.ts'
 import { isShareId } from '../shares/id.ts'
 import { grantFor, isLimited, NO_USAGE, type Usage } from '../shares/limits.ts'
 import { shareState } from '../shares/rules.ts'
-import type { FileShareRecord, ShareRecord } from '../shares/schema.ts'
+import type { ShareRecord } from '../shares/schema.ts'
 import { getShare, liveShare } from '../shares/store.ts'
 import { notGranted } from './access-gate.tsx'
 import { countMiss, missWait } from './miss-limit.ts'
@@ -60,11 +60,4 @@ export async function resolveLive(c: Context<AppEnv>, now: number): Promise<Reso
 /** The live share named by the route's `:id` at `now`; unreadable records surface through onError. */
 export async function resolveShare(c: Context<AppEnv>, now: number): Promise<ShareRecord> {
 	return (await resolveLive(c, now)).record
-}
-
-/** A live file share: the routes of other kinds of share answer for their own ids. */
-export async function resolveFileShare(c: Context<AppEnv>, now: number): Promise<FileShareRecord> {
-	const record = await resolveShare(c, now)
-	if (record.type !== 'file') throw notFound()
-	return record
 }
