@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { clearMisses, MISSES_PER_MINUTE } from '../../src/routes/miss-limit.ts'
+import { clearMisses, MISSES_PER_MINUTE } from '../../src/routes/pipeline/miss-limit.ts'
 import { createShare, get, resetBetweenTests } from './helpers.ts'
 
 resetBetweenTests()

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import { fillsSettled } from '../../src/routes/deliver-cached.ts'
+import { fillsSettled } from '../../src/routes/deliver/cached.ts'
 import { adminRequest, createShare, envWith, get, resetBetweenTests } from './helpers.ts'
 
 const BODY = 'hello, cached world!!'

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { OBJECT_INFO_TTL_MS } from '../../src/routes/object-info.ts'
+import { OBJECT_INFO_TTL_MS } from '../../src/routes/deliver/object-info.ts'
 import { adminRequest, BUCKET_HOST, createShare, envWith, get, resetBetweenTests } from './helpers.ts'
 import { CHROME_NAVIGATION, mockCos } from './page-helpers.ts'
 

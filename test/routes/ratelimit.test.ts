@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { clearMisses, MISSES_PER_MINUTE } from '../../src/routes/miss-limit.ts'
+import { clearMisses, MISSES_PER_MINUTE } from '../../src/routes/pipeline/miss-limit.ts'
 import { createShare, get, resetBetweenTests } from './helpers.ts'
 
 resetBetweenTests()

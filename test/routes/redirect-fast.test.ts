@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import { warmRedirect } from '../../src/routes/fast-redirect.ts'
+import { warmRedirect } from '../../src/routes/deliver/warm-redirect.ts'
 import { adminRequest, createShare, get, resetBetweenTests } from './helpers.ts'
 
 resetBetweenTests()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { presentationOf, typeByName } from '../../src/routes/serving.ts'
+import { presentationOf, typeByName } from '../../src/routes/deliver/serving.ts'
 import type { FileShareRecord } from '../../src/shares/schema.ts'
 
 const record = (patch: Partial<FileShareRecord>): FileShareRecord =>

@@ -1,0 +1,119 @@
+// The download page of a file share: who gets it instead of the bytes, and the page itself
+// from the share record and a (remembered) HEAD of the object.
+import type { Context } from 'hono'
+import { bucketBaseUrl } from '../../cos/endpoint.ts'
+import type { AppEnv, Config } from '../../env.ts'
+import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
+import { isUnfurler, pickLanguage, wantsPage } from '../../http/negotiate.ts'
+import { newNonce, pageCsp } from '../../pages/csp.ts'
+import { DownloadPage } from '../../pages/download.tsx'
+import { previewKind } from '../../pages/preview.ts'
+import { qrSvg } from '../../pages/qr.ts'
+import { languageLinks } from '../../respond.tsx'
+import type { FileShareRecord } from '../../shares/schema.ts'
+import { objectInfo } from '../deliver/object-info.ts'
+import { presentationOf, typeByName } from '../deliver/serving.ts'
+import { shareUrlFor } from '../share-url.ts'
+
+/** What GET /:id of a page share looks at to choose page or bytes. */
+export const PAGE_SHARE_VARY = 'Accept, User-Agent, Sec-Fetch-Mode'
+/** Any other share: only a link-preview bot gets something other than the bytes. */
+export const FILE_SHARE_VARY = 'User-Agent'
+/** The page itself also speaks the visitor's language. */
+const PAGE_VARY = 'Accept, Accept-Language, User-Agent, Sec-Fetch-Mode'
+
+// Encoding a QR code takes about 2 ms of CPU, more than the rest of the page; a share's
+// URL rarely changes, so remember the last few hundred codes (oldest forgotten first).
+const QR_LIMIT = 256
+const qrCodes = new Map<string, string>()
+
+function qrFor(url: string): string {
+	let svg = qrCodes.get(url)
+	if (svg === undefined) {
+		svg = qrSvg(url)
+		if (qrCodes.size >= QR_LIMIT) {
+			const oldest = qrCodes.keys().next()
+			if (!oldest.done) qrCodes.delete(oldest.value)
+		}
+		qrCodes.set(url, svg)
+	}
+	return svg
+}
+
+/**
+ * Page or bytes for GET|HEAD /:id. A browser navigation to a page share gets the page;
+ * link-preview bots always get it (its card), never the bytes; everyone else the file.
+ */
+export function showsPage(c: Context<AppEnv>, record: FileShareRecord): boolean {
+	const headers = c.req.raw.headers
+	if (record.page === true && wantsPage(headers, c.req.method)) return true
+	return isUnfurler(headers.get('user-agent'))
+}
+
+/** The type the page shows and the preview decision uses: the share's, COS's, the name's. */
+export function effectiveType(
+	declared: string | undefined,
+	stored: string | undefined,
+	filename: string,
+): string | undefined {
+	return declared ?? stored ?? typeByName(filename)
+}
+
+/** A limited share's page: its button spends a download by POST, and it has no preview. */
+export interface PageLimits {
+	consumeUrl: string
+	remainingDownloads: number | undefined
+}
+
+export async function filePage(
+	c: Context<AppEnv>,
+	record: FileShareRecord,
+	config: Config,
+	now: number,
+	limits?: PageLimits,
+): Promise<Response> {
+	const info = await objectInfo(c, record, config, now)
+	const look = presentationOf(record)
+	const contentType = effectiveType(look.contentType, info.contentType, look.filename)
+	// A preview would be a download that spends nothing.
+	const kind = limits ? 'none' : previewKind(contentType)
+	const lang = pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
+	const shareUrl = shareUrlFor(config, c.req.url, record.id)
+	const path = `/${encodeURIComponent(record.id)}`
+	const nonce = newNonce()
+	const page = (
+		<DownloadPage
+			lang={lang}
+			nonce={nonce}
+			fileName={look.filename}
+			size={info.size}
+			contentType={contentType}
+			lastModified={info.lastModified}
+			note={record.note}
+			expiresAt={record.expiresAt === undefined ? null : new Date(record.expiresAt)}
+			now={new Date(now)}
+			shareUrl={shareUrl}
+			downloadUrl={`${path}/download`}
+			consumeUrl={limits?.consumeUrl}
+			remainingDownloads={limits?.remainingDownloads}
+			previewKind={kind}
+			previewUrl={kind === 'none' ? undefined : `${path}/preview`}
+			qrSvg={qrFor(shareUrl)}
+			languageLinks={languageLinks(c.req.url)}
+		/>
+	)
+	// The download button of a limited share is a form whose POST ends, through its ticket, at
+	// the bucket: Chromium checks form-action on every redirect hop.
+	const csp = limits
+		? pageCsp(nonce).replace(
+				"form-action 'self'",
+				`form-action 'self' ${bucketBaseUrl(config.target).origin}`,
+			)
+		: pageCsp(nonce)
+	return c.html(page, 200, {
+		...SECURITY_HEADERS,
+		'Content-Security-Policy': csp,
+		'Cache-Control': NO_STORE,
+		Vary: PAGE_VARY,
+	})
+}

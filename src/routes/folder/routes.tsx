@@ -1,0 +1,131 @@
+// Folder shares: /:id/ lists a level of the prefix (HTML or JSON), /:id/<path> serves one
+// file inside it exactly as a file share would; folder-zip.ts streams a level as a zip.
+// Every path comes from the raw URL through http/share-path.ts: nothing outside the prefix.
+import { type Context, Hono, type Next } from 'hono'
+import { type AppEnv, readConfig } from '../../env.ts'
+import { notFound } from '../../errors.ts'
+import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
+import { pickLanguage, wantsPage } from '../../http/negotiate.ts'
+import { keyUnder, type SharePath } from '../../http/share-path.ts'
+import { newNonce, pageCsp } from '../../pages/csp.ts'
+import { FolderPage } from '../../pages/folder.tsx'
+import { languageLinks } from '../../respond.tsx'
+import type { FolderShareRecord } from '../../shares/schema.ts'
+import { redirectTo } from '../deliver/redirect.ts'
+import { deliveryOf, type Presentation, presentationOf, servingOf } from '../deliver/serving.ts'
+import { streamObject } from '../deliver/stream.ts'
+import { decodeCursor, type Listing, parseLimit } from './listing.ts'
+import { asFileShare, folderShare, lastName, listing } from './share.ts'
+import { serveZip } from './zip.ts'
+
+export const folderRoutes = new Hono<AppEnv>()
+
+/** GET|HEAD /:id of a folder share: its listing lives at /:id/. */
+export function folderRoot(c: Context<AppEnv>, record: FolderShareRecord): Response {
+	const url = new URL(c.req.url)
+	return new Response(null, {
+		status: 301,
+		headers: { ...SECURITY_HEADERS, 'Cache-Control': NO_STORE, Location: `/${record.id}/${url.search}` },
+	})
+}
+
+/** Segments to a URL path, each encoded: what the listing links to. */
+function encodePath(relative: string): string {
+	return relative.split('/').map(encodeURIComponent).join('/')
+}
+
+function htmlListing(c: Context<AppEnv>, record: FolderShareRecord, page: Listing, url: URL) {
+	const lang = pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
+	const nonce = newNonce()
+	const base = `/${record.id}/`
+	const rootName = lastName(record.prefix)
+	const crumbs = [{ name: rootName, href: base }]
+	let walked = ''
+	for (const part of page.path.split('/').filter((p) => p !== '')) {
+		walked += `${part}/`
+		crumbs.push({ name: part, href: base + encodePath(walked) })
+	}
+	const langQuery = c.req.query('lang') ? `?lang=${encodeURIComponent(lang)}` : ''
+	let nextUrl: string | undefined
+	if (page.cursor) {
+		const next = new URL(url)
+		next.searchParams.set('cursor', page.cursor)
+		nextUrl = `${next.pathname}${next.search}`
+	}
+	const zipBase = `/_/zip/${record.id}/${encodePath(page.path)}`
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
+	c.header('Cache-Control', NO_STORE)
+	c.header('Vary', 'Accept, Accept-Language')
+	c.header('Content-Security-Policy', pageCsp(nonce))
+	return c.html(
+		<FolderPage
+			lang={lang}
+			nonce={nonce}
+			rootName={rootName}
+			crumbs={crumbs}
+			folders={page.folders.map((f) => ({ name: f.name, href: base + encodePath(f.path) + langQuery }))}
+			files={page.files.map((f) => ({
+				name: f.name,
+				href: base + encodePath(f.path),
+				size: f.size,
+				lastModified: Number.isNaN(Date.parse(f.lastModified)) ? undefined : new Date(f.lastModified),
+			}))}
+			zipUrl={zipBase}
+			recursiveZipUrl={`${zipBase}?recursive=1`}
+			nextUrl={nextUrl}
+			languageLinks={languageLinks(url)}
+		/>,
+	)
+}
+
+async function serveLevel(c: Context<AppEnv>, record: FolderShareRecord, path: SharePath, now: number) {
+	const level = keyUnder(record.prefix, path)
+	if (level === undefined) throw notFound()
+	const config = readConfig(c.env)
+	const cursor = c.req.query('cursor')
+	const page = await listing({
+		config,
+		record,
+		level,
+		relative: path.relative,
+		marker: cursor === undefined ? undefined : decodeCursor(level, cursor),
+		limit: parseLimit(c.req.query('limit')),
+		now,
+	})
+	const url = new URL(c.req.url)
+	if (wantsPage(c.req.raw.headers, c.req.method)) return htmlListing(c, record, page, url)
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
+	c.header('Cache-Control', NO_STORE)
+	c.header('Vary', 'Accept, Accept-Language')
+	return c.json(page)
+}
+
+function serveFile(c: Context<AppEnv>, record: FolderShareRecord, path: SharePath, now: number) {
+	const key = keyUnder(record.prefix, path)
+	if (key === undefined) throw notFound()
+	const file = asFileShare(record, key)
+	const config = readConfig(c.env)
+	const serving = servingOf(file, config, c.req.method === 'HEAD' ? 'HEAD' : 'GET', now)
+	let look: Presentation | undefined
+	const presentation = () => {
+		look ??= presentationOf(file)
+		return look
+	}
+	return deliveryOf(file, config, presentation) === 'stream'
+		? streamObject(c, serving, presentation())
+		: redirectTo(serving, file, presentation)
+}
+
+async function serveInside(c: Context<AppEnv>, next: Next) {
+	// The share's own address (/:id) belongs to file.ts, which sends a folder to /:id/.
+	if (new URL(c.req.url).pathname.split('/').length < 3) return next()
+	const now = Date.now()
+	const found = await folderShare(c, 1, now)
+	// Other kinds of share have their own routes for /:id/… (file.ts: /:id/download).
+	if (!found) return next()
+	const { record, path } = found
+	return path.directory ? serveLevel(c, record, path, now) : serveFile(c, record, path, now)
+}
+
+folderRoutes.get('/_/zip/:id/*', serveZip)
+folderRoutes.get('/:id/*', serveInside)

@@ -1,0 +1,122 @@
+// GET|HEAD /_/zip/:id/<dir>/ of a folder share: streams one level (or all below it, with
+// ?recursive=1) as a zip, each member fetched from COS when the archive reaches it.
+import type { Context } from 'hono'
+import { signObjectRequest } from '../../cos/presign.ts'
+import { type AppEnv, type Config, readConfig } from '../../env.ts'
+import { AppError, notFound } from '../../errors.ts'
+import { contentDisposition } from '../../http/content-disposition.ts'
+import { NO_STORE, OBJECT_CSP, SECURITY_HEADERS } from '../../http/headers.ts'
+import { keyUnder, type SharePath } from '../../http/share-path.ts'
+import { type ZipMember, ZipMemberError, zipLength, zipStream } from '../../http/zip.ts'
+import { log } from '../../log.ts'
+import type { FolderShareRecord } from '../../shares/schema.ts'
+import { servingOf, signingInput } from '../deliver/serving.ts'
+import { decodeCursor } from './listing.ts'
+import { asFileShare, folderShare, lastName, listing } from './share.ts'
+
+interface Collected {
+	members: { key: string; name: string; size: number; lastModified: string; etag: string }[]
+	bytes: number
+}
+
+function tooLarge(config: Config): never {
+	throw new AppError(
+		413,
+		'zip_too_large',
+		`This folder is too large to download as one zip (at most ${config.zipMaxFiles} files and ` +
+			`${config.zipMaxBytes} bytes). Download a sub-folder or the files one by one.`,
+	)
+}
+
+/** Every file of the level (and below, when recursive), within the configured limits. */
+async function collect(
+	config: Config,
+	record: FolderShareRecord,
+	root: SharePath,
+	recursive: boolean,
+	now: number,
+): Promise<Collected> {
+	const rootLevel = keyUnder(record.prefix, root)
+	if (rootLevel === undefined) throw notFound()
+	const collected: Collected = { members: [], bytes: 0 }
+	const pending = [root.relative]
+	while (pending.length > 0) {
+		const relative = pending.shift() ?? ''
+		const level = record.prefix + relative
+		let marker: string | undefined
+		do {
+			const page = await listing({ config, record, level, relative, marker, limit: 1000, now })
+			for (const file of page.files) {
+				collected.members.push({
+					key: record.prefix + file.path,
+					name: file.path.slice(root.relative.length),
+					size: file.size,
+					lastModified: file.lastModified,
+					etag: file.etag,
+				})
+				collected.bytes += file.size
+				if (collected.members.length > config.zipMaxFiles || collected.bytes > config.zipMaxBytes)
+					tooLarge(config)
+			}
+			if (recursive) for (const folder of page.folders) pending.push(folder.path)
+			marker = page.cursor === null ? undefined : decodeCursor(level, page.cursor)
+		} while (marker !== undefined)
+	}
+	return collected
+}
+
+function memberOf(
+	config: Config,
+	record: FolderShareRecord,
+	entry: Collected['members'][number],
+	now: number,
+): ZipMember {
+	const lastModified = new Date(entry.lastModified)
+	return {
+		name: entry.name,
+		size: entry.size,
+		lastModified: Number.isNaN(lastModified.getTime()) ? new Date(now) : lastModified,
+		open: async () => {
+			// Each member is signed when the archive reaches it, so a long zip never outlives
+			// a signature; If-Match fails it if the object changed since it was listed.
+			const serving = servingOf(asFileShare(record, entry.key), config, 'GET', Date.now())
+			const signed = await signObjectRequest(signingInput(serving))
+			const res = await fetch(signed.url, {
+				headers: { ...signed.headers, 'if-match': entry.etag },
+				cache: 'no-store',
+				redirect: 'manual',
+			})
+			if (res.status !== 200 || !res.body) {
+				await res.body?.cancel()
+				log('warn', 'zip_member_failed', { status: res.status })
+				throw new ZipMemberError(`COS answered ${res.status} for a member`)
+			}
+			return res.body
+		},
+	}
+}
+
+export async function serveZip(c: Context<AppEnv>) {
+	const now = Date.now()
+	const found = await folderShare(c, 3, now)
+	if (!found?.path.directory) throw notFound()
+	const { record, path } = found
+	const config = readConfig(c.env)
+	const recursive = c.req.query('recursive') === '1'
+	const { members } = await collect(config, record, path, recursive, now)
+	const zipped = members.map((entry) => memberOf(config, record, entry, now))
+	const name = `${lastName(path.relative) || lastName(record.prefix) || record.id}.zip`
+	const headers = new Headers(SECURITY_HEADERS)
+	headers.set('Content-Type', 'application/zip')
+	headers.set('Content-Disposition', contentDisposition('attachment', name))
+	headers.set('Content-Security-Policy', OBJECT_CSP)
+	// no-transform: an edge that recompresses would drop the Content-Length.
+	headers.set('Cache-Control', `${NO_STORE}, no-transform`)
+	if (c.req.method === 'HEAD') {
+		headers.set('Content-Length', String(zipLength(zipped)))
+		return new Response(null, { headers })
+	}
+	const { body, length } = zipStream(zipped)
+	headers.set('Content-Length', String(length))
+	return new Response(body, { headers })
+}

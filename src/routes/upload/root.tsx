@@ -1,0 +1,65 @@
+// An upload link's own address: the upload page for browsers, the rules as JSON otherwise.
+import type { Context } from 'hono'
+import { bucketBaseUrl } from '../../cos/endpoint.ts'
+import { type AppEnv, readConfig } from '../../env.ts'
+import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
+import { pickLanguage, wantsPage } from '../../http/negotiate.ts'
+import { newNonce, pageCsp } from '../../pages/csp.ts'
+import { UploadPage } from '../../pages/upload.tsx'
+import { languageLinks } from '../../respond.tsx'
+import type { UploadShareRecord } from '../../shares/schema.ts'
+import { MULTIPART_THRESHOLD } from '../../shares/upload-rules.ts'
+
+export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord, _now: number) {
+	const config = readConfig(c.env)
+	const url = new URL(c.req.url)
+	const origin = config.publicBaseUrl ?? url.origin
+	const uploadsPath = `/${encodeURIComponent(record.id)}/uploads`
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
+	c.header('Cache-Control', NO_STORE)
+	c.header('Vary', 'Accept, Accept-Language, Sec-Fetch-Mode')
+	const { upload } = record
+	if (!wantsPage(c.req.raw.headers, c.req.method)) {
+		return c.json({
+			id: record.id,
+			type: 'upload',
+			expiresAt: record.expiresAt ?? null,
+			note: record.note ?? null,
+			rules: {
+				maxFileSize: upload.maxFileSize,
+				allowedTypes: upload.allowedTypes ?? null,
+				allowedExtensions: upload.allowedExtensions ?? null,
+				overwrite: upload.overwrite ?? false,
+				maxFiles: upload.maxFiles ?? null,
+				maxTotalBytes: upload.maxTotalBytes ?? null,
+			},
+			multipartThreshold: MULTIPART_THRESHOLD,
+			uploads: `${origin}${uploadsPath}`,
+		})
+	}
+	const nonce = newNonce()
+	// The page's script PUTs straight to the bucket: allow exactly its origin, and our own.
+	c.header(
+		'Content-Security-Policy',
+		pageCsp(nonce, { connectSrc: ["'self'", bucketBaseUrl(config.target).origin] }),
+	)
+	const lang = pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
+	return c.html(
+		<UploadPage
+			lang={lang}
+			nonce={nonce}
+			uploadsPath={uploadsPath}
+			uploadsUrl={`${origin}${uploadsPath}`}
+			maxFileSize={upload.maxFileSize}
+			allowedTypes={upload.allowedTypes}
+			allowedExtensions={upload.allowedExtensions}
+			overwrite={upload.overwrite ?? false}
+			maxFiles={upload.maxFiles}
+			maxTotalBytes={upload.maxTotalBytes}
+			expiresAt={record.expiresAt ? new Date(record.expiresAt) : undefined}
+			note={record.note}
+			multipartThreshold={MULTIPART_THRESHOLD}
+			languageLinks={languageLinks(url)}
+		/>,
+	)
+}
