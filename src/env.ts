@@ -4,6 +4,8 @@ import type { CosBucket } from './cos/endpoint.ts'
 import { bucketBaseUrl } from './cos/endpoint.ts'
 import { type CosCredentials, MAX_SIGN_TTL } from './cos/presign.ts'
 import { AppError } from './errors.ts'
+import type { Usage } from './shares/limits.ts'
+import type { ShareRecord } from './shares/schema.ts'
 
 export type Delivery = 'redirect' | 'stream'
 
@@ -36,7 +38,25 @@ export interface AppEnv {
 		LINK_SECRET?: string
 		TICKET_TTL?: string
 	}
-	Variables: { requestId?: string; config: Config }
+	Variables: {
+		requestId?: string
+		config: Config
+		/**
+		 * The share behind the request's id: set by the pipeline (routes/pipeline/resolve.ts)
+		 * for every route under a share's id, and by nothing else; other routes never read it.
+		 */
+		share: ResolvedShare
+	}
+}
+
+/** The share behind a request's id, as the pipeline's resolve step found it. */
+export interface ResolvedShare {
+	/** The record, its expiry moved up by `expiresAfterFirstDownload` once that applies. */
+	record: ShareRecord
+	/** Download counts; NO_USAGE for an unrestricted share (never counted). */
+	usage: Usage
+	/** The request's clock, read once: every rule and signature of the request agrees on it. */
+	now: number
 }
 
 const MIN_SECRET_LENGTH = 16

@@ -6,11 +6,8 @@ import { errorResponse, onError } from './respond.tsx'
 import { admin } from './routes/admin/shares.ts'
 import { withCacheStatus } from './routes/deliver/cache-status.ts'
 import { warmRedirect } from './routes/deliver/warm-redirect.ts'
-import { fileRoutes } from './routes/file/routes.ts'
-import { folderRoutes } from './routes/folder/routes.tsx'
-import { access } from './routes/pipeline/tickets.ts'
+import { shareRoutes } from './routes/shares.ts'
 import { system } from './routes/system/routes.ts'
-import { uploadRoutes } from './routes/upload/routes.ts'
 
 const app = new Hono<AppEnv>()
 
@@ -20,10 +17,7 @@ const app = new Hono<AppEnv>()
 // System routes first: nothing a user names can shadow them (slugs cannot start with '_').
 app.route('/', system)
 app.route('/api/shares', admin)
-app.route('/', access)
-app.route('/', folderRoutes)
-app.route('/', uploadRoutes)
-app.route('/', fileRoutes)
+app.route('/', shareRoutes)
 
 app.notFound((c) => errorResponse(c, new AppError(404, 'not_found', 'There is nothing at this address.')))
 app.onError(onError)

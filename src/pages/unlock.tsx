@@ -11,6 +11,8 @@ export interface UnlockPageProps {
 	action: string
 	/** Why the last attempt failed, if it did. */
 	problem?: 'wrong' | 'too_many' | undefined
+	/** The address inside the share to return to once unlocked. */
+	back?: string | undefined
 	languageLinks?: Record<Lang, string> | undefined
 }
 
@@ -55,6 +57,7 @@ export function UnlockPage(props: UnlockPageProps) {
 					</div>
 				</div>
 				<form method="post" action={props.action} class="share">
+					{props.back ? <input type="hidden" name="back" value={props.back} /> : null}
 					<label for="password">{t.unlockLabel}</label>
 					{problem ? (
 						<p id="unlock-problem" class="problem" role="alert">

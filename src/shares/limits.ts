@@ -15,14 +15,21 @@ export interface Usage {
 
 export const NO_USAGE: Usage = { downloads: 0, sequence: 0, firstAt: null, lastAt: null }
 
-/** Shares whose downloads are spent one at a time, through tickets. */
-export function isLimited(record: Pick<ShareRecord, 'maxDownloads' | 'expiresAfterFirstDownload'>): boolean {
+/**
+ * Shares whose downloads are spent one at a time, through tickets. An upload link counts
+ * files (upload.maxFiles), never downloads: limits stored on one are ignored.
+ */
+export function isLimited(
+	record: Pick<ShareRecord, 'type' | 'maxDownloads' | 'expiresAfterFirstDownload'>,
+): boolean {
+	if (record.type === 'upload') return false
 	return record.maxDownloads !== undefined || record.expiresAfterFirstDownload !== undefined
 }
 
 /** The record with `expiresAfterFirstDownload` folded into `expiresAt`, whichever comes first. */
 export function withUsageExpiry<T extends ShareRecord>(record: T, usage: Usage): T {
-	if (record.expiresAfterFirstDownload === undefined || usage.firstAt === null) return record
+	if (!isLimited(record) || record.expiresAfterFirstDownload === undefined || usage.firstAt === null)
+		return record
 	const after = usage.firstAt + record.expiresAfterFirstDownload * 1000
 	if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= after) return record
 	return { ...record, expiresAt: new Date(after).toISOString() }
@@ -35,6 +42,7 @@ export function grantFor(record: ShareRecord, usage: Usage, nowMs: number): Gran
 	const state = shareState(withUsageExpiry(record, usage), nowMs)
 	if (state === 'scheduled') return 'not_active'
 	if (state === 'expired') return 'expired'
+	if (!isLimited(record)) return 'granted'
 	if (record.maxDownloads !== undefined && usage.downloads >= record.maxDownloads) return 'limit_reached'
 	return 'granted'
 }

@@ -272,8 +272,9 @@ describe('Cache-Status outside the edge cache', () => {
 describe('Cache-Status on every answer at a share address', () => {
 	it.each([
 		['an unknown share', '/no-such-share-here', 'GET', 404],
-		['a method a share link does not take', '/no-such-share-here', 'POST', 405],
+		['a method a share link does not take', '/status-post', 'POST', 405],
 	])('says bypass on %s', async (_label, path, method, status) => {
+		if (path === '/status-post') await createShare({ key: 'files/hello.txt', id: 'status-post' })
 		const res = await get(path, { method })
 		expect(res.status).toBe(status)
 		expect(res.headers.get('cache-status')).toBe('coslink; fwd=bypass')

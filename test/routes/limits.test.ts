@@ -95,14 +95,14 @@ describe('exact download limits', () => {
 		expect((await stats('limit-stream')).downloads).toBe(1)
 	})
 
-	it('refuses a bare-URL Range that does not start at byte 0, spending nothing', async () => {
+	it('spends one download on a bare-URL resume (wget -c) and serves it through a ticket, never 416', async () => {
 		await createShare({ key: 'f.bin', id: 'limit-range', maxDownloads: 1 })
-		const res = await get('/limit-range', { headers: { ...CURL, range: 'bytes=1-' } })
-		expect(res.status).toBe(416)
-		const body = (await res.json()) as { error: { code: string; message: string } }
-		expect(body.error.code).toBe('ticket_required')
-		expect(body.error.message).toContain('/limit-range')
-		expect((await stats('limit-range')).downloads).toBe(0)
+		const res = await get('/limit-range', { headers: { ...CURL, range: 'bytes=1-' }, redirect: 'manual' })
+		expect(res.status).toBe(302)
+		expect(res.headers.get('location')).toMatch(/^\/_\/t\//)
+		expect((await stats('limit-range')).downloads).toBe(1)
+		const spent = await get('/limit-range', { headers: { ...CURL, range: 'bytes=1-' } })
+		expect(spent.status).toBe(410)
 	})
 
 	it('answers a bytes=0-0 size probe without spending a download', async () => {

@@ -2,7 +2,7 @@
 // delivery (so it also works on buckets whose default domain forces attachment), for
 // inline-safe types only; anything that could run or is unknown has no preview.
 import type { Context } from 'hono'
-import { type AppEnv, readConfig } from '../../env.ts'
+import type { AppEnv } from '../../env.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { embeddableBySelf } from '../../http/headers.ts'
 import { previewKind } from '../../pages/preview.ts'
@@ -10,18 +10,14 @@ import { isLimited } from '../../shares/limits.ts'
 import { objectInfo } from '../deliver/object-info.ts'
 import { presentationOf, servingOf } from '../deliver/serving.ts'
 import { streamObject } from '../deliver/stream.ts'
-import { isUnlocked, passwordRequired } from '../pipeline/gate.tsx'
-import { resolveShare } from '../pipeline/resolve.ts'
 import { effectiveType } from './page.tsx'
 
 export async function servePreview(c: Context<AppEnv>): Promise<Response> {
-	const config = readConfig(c.env)
-	const now = Date.now()
-	const record = await resolveShare(c, now)
+	const { config } = c.var
+	const { record, now } = c.var.share
 	if (record.type !== 'file') throw notFound()
-	// A limited share's bytes leave only through a ticket; a protected one's only once unlocked.
+	// Authorize refuses it already: a limited share's bytes leave only through a ticket.
 	if (isLimited(record)) throw new AppError(404, 'not_found', 'This file has no preview.')
-	if (!(await isUnlocked(c, record, config, now))) passwordRequired(c)
 	const look = presentationOf(record)
 	// COS's stored type is needed only when the share names none; the HEAD is remembered,
 	// so a player's run of Range requests asks COS once.

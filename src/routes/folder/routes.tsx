@@ -2,20 +2,18 @@
 // file inside it exactly as a file share would; folder-zip.ts streams a level as a zip.
 // Every path comes from the raw URL through http/share-path.ts: nothing outside the prefix.
 import { type Context, Hono, type Next } from 'hono'
-import { type AppEnv, readConfig } from '../../env.ts'
+import type { AppEnv } from '../../env.ts'
 import { notFound } from '../../errors.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
 import { pickLanguage, wantsPage } from '../../http/negotiate.ts'
-import { keyUnder, type SharePath } from '../../http/share-path.ts'
+import { keyUnder, parseSharePath, type SharePath } from '../../http/share-path.ts'
 import { newNonce, pageCsp } from '../../pages/csp.ts'
 import { FolderPage } from '../../pages/folder.tsx'
 import { languageLinks } from '../../respond.tsx'
 import type { FolderShareRecord } from '../../shares/schema.ts'
-import { redirectTo } from '../deliver/redirect.ts'
-import { deliveryOf, type Presentation, presentationOf, servingOf } from '../deliver/serving.ts'
-import { streamObject } from '../deliver/stream.ts'
+import { asFileShare, deliverFile } from '../deliver/file.ts'
 import { decodeCursor, type Listing, parseLimit } from './listing.ts'
-import { asFileShare, folderShare, lastName, listing } from './share.ts'
+import { lastName, listing } from './share.ts'
 import { serveZip } from './zip.ts'
 
 export const folderRoutes = new Hono<AppEnv>()
@@ -81,7 +79,7 @@ function htmlListing(c: Context<AppEnv>, record: FolderShareRecord, page: Listin
 async function serveLevel(c: Context<AppEnv>, record: FolderShareRecord, path: SharePath, now: number) {
 	const level = keyUnder(record.prefix, path)
 	if (level === undefined) throw notFound()
-	const config = readConfig(c.env)
+	const { config } = c.var
 	const cursor = c.req.query('cursor')
 	const page = await listing({
 		config,
@@ -100,30 +98,23 @@ async function serveLevel(c: Context<AppEnv>, record: FolderShareRecord, path: S
 	return c.json(page)
 }
 
+/** One file inside the prefix, exactly as the file share of that key would deliver it. */
 function serveFile(c: Context<AppEnv>, record: FolderShareRecord, path: SharePath, now: number) {
 	const key = keyUnder(record.prefix, path)
 	if (key === undefined) throw notFound()
-	const file = asFileShare(record, key)
-	const config = readConfig(c.env)
-	const serving = servingOf(file, config, c.req.method === 'HEAD' ? 'HEAD' : 'GET', now)
-	let look: Presentation | undefined
-	const presentation = () => {
-		look ??= presentationOf(file)
-		return look
-	}
-	return deliveryOf(file, config, presentation) === 'stream'
-		? streamObject(c, serving, presentation())
-		: redirectTo(serving, file, presentation)
+	// Authorize lets a limited folder's files through only for a HEAD: the bytes of a GET
+	// leave through a ticket.
+	const options = record.restricted ? { memoOwner: {} } : {}
+	return deliverFile(c, asFileShare(record, key), c.var.config, now, options)
 }
 
 async function serveInside(c: Context<AppEnv>, next: Next) {
-	// The share's own address (/:id) belongs to file.ts, which sends a folder to /:id/.
-	if (new URL(c.req.url).pathname.split('/').length < 3) return next()
-	const now = Date.now()
-	const found = await folderShare(c, 1, now)
-	// Other kinds of share have their own routes for /:id/… (file.ts: /:id/download).
-	if (!found) return next()
-	const { record, path } = found
+	const { record, now } = c.var.share
+	// Other kinds of share have their own routes for /:id/… (file: /:id/download), and the
+	// share's own address (/:id) belongs to file/routes.ts, which sends a folder to /:id/.
+	if (record.type !== 'folder' || new URL(c.req.url).pathname.split('/').length < 3) return next()
+	const path = parseSharePath(new URL(c.req.url).pathname, 1)
+	if (path === undefined) throw notFound()
 	return path.directory ? serveLevel(c, record, path, now) : serveFile(c, record, path, now)
 }
 

@@ -1,13 +1,7 @@
-// What the folder routes share: the folder share behind a request, one level's listing,
-// and a key inside the prefix seen as a file share.
-import type { Context } from 'hono'
+// What the folder routes share: one level's listing, with storage failures as 502.
 import { ListError } from '../../cos/list.ts'
-import type { AppEnv } from '../../env.ts'
-import { AppError, notFound } from '../../errors.ts'
-import { parseSharePath } from '../../http/share-path.ts'
+import { AppError } from '../../errors.ts'
 import { log } from '../../log.ts'
-import type { FileShareRecord, FolderShareRecord } from '../../shares/schema.ts'
-import { resolveShare } from '../pipeline/resolve.ts'
 import { type LevelRequest, type Listing, listOf, toListing } from './listing.ts'
 
 export function lastName(path: string): string {
@@ -33,19 +27,4 @@ export async function listing(req: LevelRequest): Promise<Listing> {
 	} catch (error) {
 		return listingFailed(error)
 	}
-}
-
-/** A file inside the prefix, as the file share of that one key would deliver it. */
-export function asFileShare(record: FolderShareRecord, key: string): FileShareRecord {
-	const { prefix: _prefix, type: _type, ...common } = record
-	return { ...common, type: 'file', key }
-}
-
-/** Refused paths and other kinds of share both end here: nothing was asked of COS. */
-export async function folderShare(c: Context<AppEnv>, skip: number, now: number) {
-	const path = parseSharePath(new URL(c.req.url).pathname, skip)
-	const record = await resolveShare(c, now)
-	if (record.type !== 'folder') return undefined
-	if (path === undefined) throw notFound()
-	return { record, path }
 }

@@ -2,17 +2,18 @@
 // ?recursive=1) as a zip, each member fetched from COS when the archive reaches it.
 import type { Context } from 'hono'
 import { signObjectRequest } from '../../cos/presign.ts'
-import { type AppEnv, type Config, readConfig } from '../../env.ts'
+import type { AppEnv, Config } from '../../env.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { contentDisposition } from '../../http/content-disposition.ts'
 import { NO_STORE, OBJECT_CSP, SECURITY_HEADERS } from '../../http/headers.ts'
-import { keyUnder, type SharePath } from '../../http/share-path.ts'
+import { keyUnder, parseSharePath, type SharePath } from '../../http/share-path.ts'
 import { type ZipMember, ZipMemberError, zipLength, zipStream } from '../../http/zip.ts'
 import { log } from '../../log.ts'
 import type { FolderShareRecord } from '../../shares/schema.ts'
+import { asFileShare } from '../deliver/file.ts'
 import { servingOf, signingInput } from '../deliver/serving.ts'
 import { decodeCursor } from './listing.ts'
-import { asFileShare, folderShare, lastName, listing } from './share.ts'
+import { lastName, listing } from './share.ts'
 
 interface Collected {
 	members: { key: string; name: string; size: number; lastModified: string; etag: string }[]
@@ -96,13 +97,16 @@ function memberOf(
 	}
 }
 
-export async function serveZip(c: Context<AppEnv>) {
-	const now = Date.now()
-	const found = await folderShare(c, 3, now)
-	if (!found?.path.directory) throw notFound()
-	const { record, path } = found
-	const config = readConfig(c.env)
-	const recursive = c.req.query('recursive') === '1'
+/** The zip of one level of a folder share (and all below it, when recursive). */
+export async function zipResponse(
+	c: Context<AppEnv>,
+	record: FolderShareRecord,
+	path: SharePath,
+	recursive: boolean,
+	now: number,
+): Promise<Response> {
+	if (!path.directory) throw notFound()
+	const { config } = c.var
 	const { members } = await collect(config, record, path, recursive, now)
 	const zipped = members.map((entry) => memberOf(config, record, entry, now))
 	const name = `${lastName(path.relative) || lastName(record.prefix) || record.id}.zip`
@@ -119,4 +123,13 @@ export async function serveZip(c: Context<AppEnv>) {
 	const { body, length } = zipStream(zipped)
 	headers.set('Content-Length', String(length))
 	return new Response(body, { headers })
+}
+
+/** GET|HEAD /_/zip/:id/<dir>/: behind the pipeline, so a limited folder's GET arrives here only through its ticket. */
+export function serveZip(c: Context<AppEnv>): Promise<Response> {
+	const { record, now } = c.var.share
+	if (record.type !== 'folder') throw notFound()
+	const path = parseSharePath(new URL(c.req.url).pathname, 3)
+	if (path === undefined) throw notFound()
+	return zipResponse(c, record, path, c.req.query('recursive') === '1', now)
 }

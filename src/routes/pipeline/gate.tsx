@@ -1,5 +1,5 @@
-// What restricted shares ask of a request before any bytes: is it unlocked (cookie or Bearer
-// token), is it a request that must never spend a download, and the tickets that carry one.
+// The pieces of authorization that authorize.ts and tickets.ts share: unlock tokens (cookie
+// or Bearer), the unlock page, tickets, and the same-origin rule for the forms' POSTs.
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { type AppEnv, type Config, requireLinkSecret } from '../../env.ts'
@@ -9,28 +9,27 @@ import { pickLanguage } from '../../http/negotiate.ts'
 import { newNonce, pageCsp } from '../../pages/csp.ts'
 import { UnlockPage } from '../../pages/unlock.tsx'
 import { languageLinks } from '../../respond.tsx'
+import { grantVersion } from '../../shares/grant.ts'
 import type { Grant } from '../../shares/limits.ts'
+import { expiresAtSeconds } from '../../shares/rules.ts'
 import type { ShareRecord } from '../../shares/schema.ts'
-import { openUnlockToken, signTicket, signUnlockToken } from '../../shares/tokens.ts'
+import { openUnlockToken, signTicket, signUnlockToken, type TicketTarget } from '../../shares/tokens.ts'
 
 /** How long an unlock lasts (cookie and token alike). */
 export const UNLOCK_TTL_SECONDS = 24 * 3600
 export const DEFAULT_TICKET_TTL = 3600
 
-/** One cookie per share (Path=/ covers /:id, /:id/download, /:id/preview and the forms). */
+/** One cookie per share (Path=/ covers every route of the share and the forms). */
 export function unlockCookieName(id: string): string {
 	return `coslink_unlock_${id}`
 }
 
-const createdMs = (record: ShareRecord) => Date.parse(record.createdAt)
-
-/** The token of an unlock: an HMAC over the share, its password version and an expiry. */
+/** The token of an unlock: an HMAC over the share, its grant version and an expiry. */
 export async function unlockToken(config: Config, record: ShareRecord, nowMs: number) {
 	const expires = Math.floor(nowMs / 1000) + UNLOCK_TTL_SECONDS
 	const token = await signUnlockToken(requireLinkSecret(config), {
 		id: record.id,
-		created: createdMs(record),
-		counter: record.passwordVersion ?? 1,
+		grant: await grantVersion(record),
 		expires,
 	})
 	return { token, expires }
@@ -41,7 +40,7 @@ function bearer(header: string | undefined): string | undefined {
 	return match?.[1]
 }
 
-/** Whether the request carries a live unlock of this share, at its current password. */
+/** Whether the request carries a live unlock of this share, as it is now. */
 export async function isUnlocked(
 	c: Context<AppEnv>,
 	record: ShareRecord,
@@ -56,20 +55,11 @@ export async function isUnlocked(
 	]) {
 		if (candidate === undefined) continue
 		const claims = await openUnlockToken(secret, candidate, nowMs)
-		if (
-			claims &&
-			claims.id === record.id &&
-			claims.created === createdMs(record) &&
-			claims.counter === (record.passwordVersion ?? 1)
-		)
-			return true
+		// The id too: two shares created in the same millisecond with the same password
+		// differ by nothing else a token could be checked against.
+		if (claims && claims.id === record.id && claims.grant === (await grantVersion(record))) return true
 	}
 	return false
-}
-
-/** `Sec-Purpose: prefetch` (and the older `Purpose`): a guess at a click, never a download. */
-export function isPrefetch(headers: Headers): boolean {
-	return /prefetch|prerender/i.test(`${headers.get('sec-purpose') ?? ''} ${headers.get('purpose') ?? ''}`)
 }
 
 export type UnlockProblem = 'wrong' | 'too_many'
@@ -80,6 +70,7 @@ export async function unlockPage(
 	record: ShareRecord,
 	status: 401 | 429 = 401,
 	problem?: UnlockProblem,
+	back?: string,
 ): Promise<Response> {
 	const nonce = newNonce()
 	const lang = pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
@@ -91,6 +82,7 @@ export async function unlockPage(
 			nonce={nonce}
 			action={`/_/unlock/${encodeURIComponent(record.id)}${langQuery(c)}`}
 			problem={problem}
+			back={back}
 			languageLinks={shareLinks}
 		/>,
 		status,
@@ -101,6 +93,19 @@ export async function unlockPage(
 			Vary: 'Accept, Accept-Language, User-Agent, Sec-Fetch-Mode, Authorization, Cookie',
 		},
 	)
+}
+
+/**
+ * Where an unlock may send its visitor: an address of this share on this site (its root,
+ * a folder level, a file), never anywhere else. Undefined for anything else.
+ */
+export function backWithin(id: string, back: string | undefined): string | undefined {
+	if (back === undefined || back.length > 2048) return undefined
+	const root = `/${id}`
+	if (back !== root && !back.startsWith(`${root}/`) && !back.startsWith(`${root}?`)) return undefined
+	// Only a plain path: no scheme, host, backslash or control character can follow.
+	if (!/^\/[\w\-.~%!$&'()*+,;=:@/?]*$/.test(back) || back.includes('//')) return undefined
+	return back
 }
 
 /** `?lang=xx` when the request chose a language by its query, else nothing. */
@@ -127,29 +132,41 @@ export function notGranted(reason: Exclude<Grant, 'granted'> | 'not_found'): App
 	return new AppError(404, 'not_found', 'There is nothing at this address.')
 }
 
-/** The path of a fresh ticket for download number `sequence` of a share. */
+/** The path of a fresh ticket for download number `sequence` of a share, good for `target`. */
 export async function ticketPath(
 	config: Config,
 	record: ShareRecord,
 	sequence: number,
+	target: TicketTarget,
 	nowMs: number,
 ): Promise<string> {
 	let expires = Math.floor(nowMs / 1000) + (config.ticketTtl ?? DEFAULT_TICKET_TTL)
-	if (record.expiresAt !== undefined)
-		expires = Math.min(expires, Math.floor(Date.parse(record.expiresAt) / 1000))
+	const end = expiresAtSeconds(record)
+	if (end !== undefined) expires = Math.min(expires, end)
 	const ticket = await signTicket(requireLinkSecret(config), {
 		id: record.id,
-		created: createdMs(record),
-		counter: sequence,
+		grant: await grantVersion(record),
+		sequence,
 		expires,
+		target,
 	})
 	return `/_/t/${ticket}`
 }
 
-/** POSTs from another site never spend or unlock anything here. */
+/**
+ * POSTs from another site never spend, unlock or upload anything here. A browser marks a
+ * cross-site request with Sec-Fetch-Site, and names another origin in Origin. The pages' own
+ * forms send `Origin: null` (every page has Referrer-Policy: no-referrer), so `null` passes
+ * only when the browser vouches for the request as same-origin; a sandboxed frame elsewhere
+ * also sends `null`, with `Sec-Fetch-Site: cross-site`. Clients that send neither header
+ * (curl, scripts) are not browsers acting for someone else.
+ */
 export function checkSameOrigin(c: Context<AppEnv>): void {
+	const site = c.req.header('sec-fetch-site')?.toLowerCase()
 	const origin = c.req.header('origin')
-	if (origin === undefined || origin === 'null') return
-	if (origin !== new URL(c.req.url).origin)
+	const crossSite = site === 'cross-site' || site === 'same-site'
+	const otherOrigin = origin !== undefined && origin !== 'null' && origin !== new URL(c.req.url).origin
+	const opaque = origin === 'null' && site !== undefined && site !== 'same-origin'
+	if (crossSite || otherOrigin || opaque)
 		throw new AppError(403, 'cross_site_request', 'This form can only be sent from the share’s own page.')
 }

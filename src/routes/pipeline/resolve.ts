@@ -1,27 +1,31 @@
-// Resolve: the share record behind an id, or the error a visitor sees. No signing here.
-// A restricted share (protected, limited, strict) is read from its Durable Object every
-// time, so a DELETE or PATCH has taken effect before the next request; it never takes the
-// KV-and-cache fast path.
+// Resolve: the share behind a request's id, its counts and its state, or the error a visitor
+// sees. A restricted share (protected, limited, strict) is read from its Durable Object, so
+// a DELETE or PATCH has taken effect before its next request; nothing restricted takes the
+// KV-and-cache fast path. No signing here, and no decision about who may have the bytes:
+// that is authorize.ts, which every route under a share's id runs behind.
 import type { Context } from 'hono'
-import type { AppEnv } from '../../env.ts'
+import { createMiddleware } from 'hono/factory'
+import type { AppEnv, ResolvedShare } from '../../env.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { isShareId } from '../../shares/id.ts'
-import { grantFor, isLimited, NO_USAGE, type Usage } from '../../shares/limits.ts'
+import { grantFor, isLimited, NO_USAGE } from '../../shares/limits.ts'
 import { shareState } from '../../shares/rules.ts'
-import type { ShareRecord } from '../../shares/schema.ts'
 import { getShare, liveShare } from '../../shares/store.ts'
 import { notGranted } from './gate.tsx'
 import { countMiss, missWait } from './miss-limit.ts'
 
-export interface Resolved<T extends ShareRecord = ShareRecord> {
-	record: T
-	/** The share's download counts; NO_USAGE for an unrestricted share (never counted). */
-	usage: Usage
+const ZIP_PREFIX = '/_/zip/'
+
+/** The id a share route names: /<id>… or /_/zip/<id>/…, read from the URL as sent. */
+export function shareIdOf(url: string): string {
+	const path = new URL(url).pathname
+	const rest = path.startsWith(ZIP_PREFIX) ? path.slice(ZIP_PREFIX.length) : path.slice(1)
+	const end = rest.indexOf('/')
+	return end < 0 ? rest : rest.slice(0, end)
 }
 
-/** The live share named by the route's `:id` at `now`, with its counts. */
-export async function resolveLive(c: Context<AppEnv>, now: number): Promise<Resolved> {
-	const id = c.req.param('id') ?? ''
+/** The live share `id` at `now`, with its counts; 404, 410 or 429 when there is none to serve. */
+export async function resolveLive(c: Context<AppEnv>, id: string, now: number): Promise<ResolvedShare> {
 	const ip = c.req.header('cf-connecting-ip')
 	const wait = missWait(ip, now)
 	if (wait > 0) {
@@ -38,11 +42,11 @@ export async function resolveLive(c: Context<AppEnv>, now: number): Promise<Reso
 		await countMiss(ip, now, c.env)
 		throw notFound()
 	}
-	let resolved: Resolved = { record: cached, usage: NO_USAGE }
+	let resolved: ResolvedShare = { record: cached, usage: NO_USAGE, now }
 	if (cached.restricted) {
 		const live = await liveShare(c.env, id, now)
 		if (!live) throw notFound()
-		resolved = live
+		resolved = { ...live, now }
 	}
 	const { record, usage } = resolved
 	const state = shareState(record, now)
@@ -57,7 +61,8 @@ export async function resolveLive(c: Context<AppEnv>, now: number): Promise<Reso
 	return resolved
 }
 
-/** The live share named by the route's `:id` at `now`; unreadable records surface through onError. */
-export async function resolveShare(c: Context<AppEnv>, now: number): Promise<ShareRecord> {
-	return (await resolveLive(c, now)).record
-}
+/** The first step of every route under a share's id: sets c.var.share. */
+export const resolve = createMiddleware<AppEnv>(async (c, next) => {
+	c.set('share', await resolveLive(c, shareIdOf(c.req.url), Date.now()))
+	await next()
+})

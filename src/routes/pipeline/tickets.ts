@@ -1,43 +1,40 @@
-// The routes of restricted shares:
-//   POST /_/unlock/:id     password (form → 303 + cookie; JSON → { token, expiresAt })
-//   POST /_/consume/:id    the page's download button: spends one download → 303 to its ticket
+// A limited share's downloads, spent one at a time and carried by tickets:
+//   POST /_/consume/:id    a page's download button: spends one download → 303 to its ticket
+//                          (folders: the `path` form field names the file or, with `zip=1`
+//                          and optionally `recursive=1`, the level to zip)
 //   GET|HEAD /_/t/<ticket> the spent download, served for the ticket's life without counting
+//                          again (resumes, Range, HEAD), and only while the share still grants
+//                          what the ticket was made for (grant.ts)
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { setCookie } from 'hono/cookie'
-import { type AppEnv, readConfig, requireLinkSecret } from '../../env.ts'
+import type { AppEnv } from '../../env.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
-import { clientNetwork } from '../../shares/limits.ts'
-import { verifyPassword } from '../../shares/password.ts'
+import { keyUnder } from '../../http/share-path.ts'
+import { grantVersion } from '../../shares/grant.ts'
+import { isLimited } from '../../shares/limits.ts'
 import { shareState } from '../../shares/rules.ts'
 import type { ShareRecord } from '../../shares/schema.ts'
-import { consumeDownload, liveShare, unlockAttempt, unlockSucceeded } from '../../shares/store.ts'
-import { openTicket } from '../../shares/tokens.ts'
-import { deliverFile } from '../file/routes.ts'
-import {
-	checkSameOrigin,
-	isUnlocked,
-	langQuery,
-	notGranted,
-	passwordRequired,
-	ticketPath,
-	UNLOCK_TTL_SECONDS,
-	unlockCookieName,
-	unlockPage,
-	unlockToken,
-} from './gate.tsx'
-import { rateLimitWait } from './miss-limit.ts'
+import { liveShare } from '../../shares/store.ts'
+import { openTicket, type TicketTarget } from '../../shares/tokens.ts'
+import { asFileShare, deliverFile } from '../deliver/file.ts'
+import { zipResponse } from '../folder/zip.ts'
+import { spendDownload } from './authorize.ts'
+import { withConfig } from './config.ts'
+import { checkSameOrigin, isUnlocked, passwordRequired } from './gate.tsx'
+import { sharePathOf } from './intent.ts'
 import { resolveLive } from './resolve.ts'
 
-export const access = new Hono<AppEnv>()
+export const tickets = new Hono<AppEnv>()
 
 /** A redirect-share ticket signs COS URLs this short: a resume asks the ticket again. */
 const TICKET_SIGN_TTL = 30
 const MAX_FORM_BYTES = 4096
 
-access.use(
-	'/_/unlock/*',
+tickets.use('/_/consume/*', withConfig)
+tickets.use('/_/t/*', withConfig)
+tickets.use(
+	'/_/consume/*',
 	bodyLimit({
 		maxSize: MAX_FORM_BYTES,
 		onError: () => {
@@ -46,128 +43,84 @@ access.use(
 	}),
 )
 
-function seeOther(location: string, extra: Record<string, string> = {}): Response {
-	return new Response(null, {
-		status: 303,
-		headers: { ...SECURITY_HEADERS, 'Cache-Control': NO_STORE, Location: location, ...extra },
-	})
-}
-
-/** The password of a form or JSON body, and which of the two the client speaks. */
-async function readPassword(c: Context<AppEnv>): Promise<{ password: string; form: boolean }> {
+async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
 	const type = c.req.header('content-type') ?? ''
-	if (/^application\/json\s*(;|$)/i.test(type)) {
-		let body: unknown
-		try {
-			body = await c.req.json()
-		} catch {
-			throw new AppError(400, 'invalid_body', 'The body is not valid JSON.')
-		}
-		const password = (body as { password?: unknown } | null)?.password
-		if (typeof password !== 'string')
-			throw new AppError(400, 'invalid_body', 'password: must be a string', { field: 'password' })
-		return { password, form: false }
-	}
-	if (/^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i.test(type)) {
-		const password = (await c.req.parseBody()).password
-		return { password: typeof password === 'string' ? password : '', form: true }
-	}
-	throw new AppError(415, 'unsupported_media_type', 'Send the password as a form or as application/json.')
+	if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i.test(type)) return {}
+	const fields: Record<string, string> = {}
+	for (const [name, value] of Object.entries(await c.req.parseBody()))
+		if (typeof value === 'string') fields[name] = value
+	return fields
 }
 
-/** 429 with Retry-After: the unlock page for a form, too_many_attempts for JSON. */
-async function tooManyAttempts(
-	c: Context<AppEnv>,
-	record: ShareRecord,
-	form: boolean,
-	retryAfter: number,
-): Promise<Response> {
-	c.header('Retry-After', String(retryAfter))
-	if (form) {
-		const page = await unlockPage(c, record, 429, 'too_many')
-		page.headers.set('Retry-After', String(retryAfter))
-		return page
+/** What a download button asks for: the file share, or a file or zipped level of a folder. */
+function targetOf(record: ShareRecord, fields: Record<string, string>): TicketTarget {
+	if (record.type === 'file') return { kind: 'file' }
+	if (record.type !== 'folder') throw notFound()
+	const path = sharePathOf(fields.path ?? '')
+	if (path === undefined || keyUnder(record.prefix, path) === undefined) throw notFound()
+	if (fields.zip === '1') {
+		if (!path.directory) throw notFound()
+		return { kind: 'zip', path: path.relative, recursive: fields.recursive === '1' }
 	}
-	throw new AppError(
-		429,
-		'too_many_attempts',
-		'Too many wrong passwords from your network; wait and try again.',
-	)
+	if (path.directory) throw notFound()
+	return { kind: 'path', path: path.relative }
 }
 
-access.post('/_/unlock/:id', async (c) => {
+/** The address that serves `target` directly: for a share that counts nothing. */
+function directPath(record: ShareRecord, target: TicketTarget): string {
+	const id = encodeURIComponent(record.id)
+	const encoded = target.kind === 'file' ? '' : target.path.split('/').map(encodeURIComponent).join('/')
+	if (target.kind === 'file') return `/${id}/download`
+	if (target.kind === 'path') return `/${id}/${encoded}`
+	return `/_/zip/${id}/${encoded}${target.recursive ? '?recursive=1' : ''}`
+}
+
+tickets.post('/_/consume/:id', async (c) => {
 	checkSameOrigin(c)
-	const config = readConfig(c.env)
 	const now = Date.now()
-	const { record } = await resolveLive(c, now)
-	const { password, form } = await readPassword(c)
-	const sharePath = `/${encodeURIComponent(record.id)}${langQuery(c)}`
-	if (record.passwordHash === undefined) {
-		if (form) return seeOther(sharePath)
-		throw new AppError(400, 'not_protected', 'This share has no password.')
-	}
-	const network = clientNetwork(c.req.header('cf-connecting-ip'))
-	// The binding is the cheap first filter: a flood is refused before the object is asked.
-	const filtered = await rateLimitWait(c.env.UNLOCK_LIMIT, `${record.id} ${network}`, now)
-	if (filtered > 0) return tooManyAttempts(c, record, form, filtered)
-	const attempt = await unlockAttempt(c.env, record.id, network, now)
-	if (!attempt.ok) return tooManyAttempts(c, record, form, attempt.retryAfter)
-	// The password is checked once per unlock: PBKDF2 costs more CPU than a request may spend.
-	const right = password.length <= 128 && (await verifyPassword(password, record.passwordHash))
-	if (!right) {
-		if (form) return unlockPage(c, record, 401, 'wrong')
-		throw new AppError(401, 'wrong_password', 'That password is not right.')
-	}
-	await unlockSucceeded(c.env, record.id, network)
-	const { token, expires } = await unlockToken(config, record, now)
-	if (!form)
-		return c.json({ token, expiresAt: new Date(expires * 1000).toISOString() }, 200, {
-			'Cache-Control': NO_STORE,
+	const share = await resolveLive(c, c.req.param('id'), now)
+	c.set('share', share)
+	const { record } = share
+	if (!(await isUnlocked(c, record, c.var.config, now))) passwordRequired(c)
+	const target = targetOf(record, await formFields(c))
+	if (!isLimited(record))
+		return new Response(null, {
+			status: 303,
+			headers: { ...SECURITY_HEADERS, 'Cache-Control': NO_STORE, Location: directPath(record, target) },
 		})
-	const url = new URL(c.req.url)
-	setCookie(c, unlockCookieName(record.id), token, {
-		path: '/',
-		httpOnly: true,
-		sameSite: 'Lax',
-		secure: url.hostname !== 'localhost' && url.hostname !== '127.0.0.1' && url.hostname !== '[::1]',
-		maxAge: UNLOCK_TTL_SECONDS,
-	})
-	const response = seeOther(sharePath)
-	for (const cookie of c.res.headers.getSetCookie()) response.headers.append('Set-Cookie', cookie)
-	return response
+	return spendDownload(c, record, target, 303)
 })
 
-access.post('/_/consume/:id', async (c) => {
-	checkSameOrigin(c)
-	const config = readConfig(c.env)
-	const now = Date.now()
-	const { record } = await resolveLive(c, now)
-	if (record.type !== 'file') throw notFound()
-	if (!(await isUnlocked(c, record, config, now))) passwordRequired(c)
-	const outcome = await consumeDownload(c.env, record.id, now)
-	if (!outcome.ok) throw notGranted(outcome.reason)
-	return seeOther(await ticketPath(config, outcome.live.record, outcome.sequence, now))
-})
-
-async function serveTicket(c: Context<AppEnv>): Promise<Response> {
-	const config = readConfig(c.env)
-	const now = Date.now()
-	const claims = await openTicket(requireLinkSecret(config), c.req.param('ticket') ?? '', now)
+/** The share a ticket names, as it is now, if it still grants what the ticket was spent for. */
+async function ticketShare(c: Context<AppEnv>, now: number) {
+	const claims = await openTicket(c.var.config.linkSecret ?? '', c.req.param('ticket') ?? '', now)
 	if (!claims) throw new AppError(404, 'invalid_ticket', 'This download link is not valid (any more).')
-	// The share as it is now: a deleted or replaced share takes its tickets with it.
 	const live = await liveShare(c.env, claims.id, now)
-	if (live?.record.type !== 'file' || Date.parse(live.record.createdAt) !== claims.created) throw notFound()
+	// A deleted or replaced share, or one whose key, prefix, password or limits changed,
+	// takes its tickets with it.
+	if (!live || live.record.id !== claims.id || claims.grant !== (await grantVersion(live.record)))
+		throw notFound()
 	if (shareState(live.record, now) === 'expired')
 		throw new AppError(410, 'share_expired', 'Its time is up. Ask whoever shared it for a new link.')
-	return deliverFile(c, live.record, config, now, {
-		notAfter: claims.expires,
-		maxTtl: TICKET_SIGN_TTL,
-		memoOwner: {},
-	})
+	return { record: live.record, claims }
 }
 
-access.get('/_/t/:ticket', serveTicket)
-access.all('/_/t/:ticket', (c) => {
+tickets.get('/_/t/:ticket', async (c) => {
+	const now = Date.now()
+	if (c.var.config.linkSecret === undefined) throw notFound()
+	const { record, claims } = await ticketShare(c, now)
+	const { target } = claims
+	const options = { notAfter: claims.expires, maxTtl: TICKET_SIGN_TTL, memoOwner: {} }
+	if (record.type === 'file' && target.kind === 'file')
+		return deliverFile(c, record, c.var.config, now, options)
+	if (record.type !== 'folder' || target.kind === 'file') throw notFound()
+	const path = sharePathOf(target.path)
+	const key = path && keyUnder(record.prefix, path)
+	if (path === undefined || key === undefined) throw notFound()
+	if (target.kind === 'zip') return zipResponse(c, record, path, target.recursive, now)
+	return deliverFile(c, asFileShare(record, key), c.var.config, now, options)
+})
+tickets.all('/_/t/:ticket', (c) => {
 	c.header('Allow', 'GET, HEAD')
 	throw new AppError(405, 'method_not_allowed', 'A download ticket can only be read (GET or HEAD).')
 })

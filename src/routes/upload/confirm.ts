@@ -17,7 +17,7 @@ const notReserved = () =>
 	new AppError(404, 'upload_not_found', 'No upload of that key was started on this link.')
 
 confirmRoutes.post('/:id/uploads/confirm', async (c) => {
-	const live = await resolveUploadShare(c)
+	const live = resolveUploadShare(c)
 	const { key } = await readJson(c, z.strictObject({ key: z.string().min(1).max(1024) }))
 	if (!key.startsWith(live.record.prefix)) throw notReserved()
 	const head = await sendCos(c, await signedCosRequest(callFor(live, key), 'HEAD', {}))

@@ -2,12 +2,11 @@
 // and the rules applied to one file before anything is sent to COS.
 import type { Context } from 'hono'
 import type { CosCall } from '../../cos/multipart.ts'
-import { type AppEnv, type Config, readConfig } from '../../env.ts'
+import type { AppEnv, Config } from '../../env.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { headerSafeMediaType, mediaTypeFor, OCTET_STREAM } from '../../http/mime.ts'
 import type { UploadShareRecord } from '../../shares/schema.ts'
 import { checkFile, renderKey, sanitizeName } from '../../shares/upload-rules.ts'
-import { resolveShare } from '../pipeline/resolve.ts'
 
 export interface Live {
 	record: UploadShareRecord
@@ -17,12 +16,12 @@ export interface Live {
 	notAfter: number | undefined
 }
 
-export async function resolveUploadShare(c: Context<AppEnv>): Promise<Live> {
-	const now = Date.now()
-	const record = await resolveShare(c, now)
+/** The upload link the pipeline resolved and authorized; 404 for any other kind of share. */
+export function resolveUploadShare(c: Context<AppEnv>): Live {
+	const { record, now } = c.var.share
 	if (record.type !== 'upload') throw notFound()
 	const notAfter = record.expiresAt ? Math.floor(Date.parse(record.expiresAt) / 1000) : undefined
-	return { record, config: readConfig(c.env), now, notAfter }
+	return { record, config: c.var.config, now, notAfter }
 }
 
 export function callFor(live: Live, key: string): CosCall {

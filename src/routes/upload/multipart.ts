@@ -29,7 +29,7 @@ const partsSchema = z.strictObject({
 })
 
 multipartRoutes.post('/:id/uploads/parts', async (c) => {
-	const live = await resolveUploadShare(c)
+	const live = resolveUploadShare(c)
 	const body = await readJson(c, partsSchema)
 	const token = await openUploadToken(requireLinkSecret(live.config), body.token, live.record.id)
 	const count = Math.ceil(token.z / token.p)
@@ -64,7 +64,7 @@ async function removeObject(c: Context<AppEnv>, call: CosCall): Promise<void> {
 }
 
 multipartRoutes.post('/:id/uploads/complete', async (c) => {
-	const live = await resolveUploadShare(c)
+	const live = resolveUploadShare(c)
 	const body = await readJson(c, completeSchema)
 	const token = await openUploadToken(requireLinkSecret(live.config), body.token, live.record.id)
 	const call = callFor(live, token.k)
@@ -103,7 +103,7 @@ async function abort(c: Context<AppEnv>, call: CosCall, token: UploadToken): Pro
 }
 
 multipartRoutes.post('/:id/uploads/abort', async (c) => {
-	const live = await resolveUploadShare(c)
+	const live = resolveUploadShare(c)
 	const body = await readJson(c, z.strictObject({ token: z.string().max(4096) }))
 	const token = await openUploadToken(requireLinkSecret(live.config), body.token, live.record.id)
 	await abort(c, callFor(live, token.k), token)

@@ -1,7 +1,7 @@
 // An upload link's own address: the upload page for browsers, the rules as JSON otherwise.
 import type { Context } from 'hono'
 import { bucketBaseUrl } from '../../cos/endpoint.ts'
-import { type AppEnv, readConfig } from '../../env.ts'
+import type { AppEnv } from '../../env.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
 import { pickLanguage, wantsPage } from '../../http/negotiate.ts'
 import { newNonce, pageCsp } from '../../pages/csp.ts'
@@ -10,8 +10,8 @@ import { languageLinks } from '../../respond.tsx'
 import type { UploadShareRecord } from '../../shares/schema.ts'
 import { MULTIPART_THRESHOLD } from '../../shares/upload-rules.ts'
 
-export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord, _now: number) {
-	const config = readConfig(c.env)
+export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord) {
+	const { config } = c.var
 	const url = new URL(c.req.url)
 	const origin = config.publicBaseUrl ?? url.origin
 	const uploadsPath = `/${encodeURIComponent(record.id)}/uploads`

@@ -10,6 +10,7 @@ import { type AppEnv, requireLinkSecret } from '../../env.ts'
 import { AppError } from '../../errors.ts'
 import { commitUpload } from '../../shares/store.ts'
 import { MAX_SINGLE_PUT, MULTIPART_THRESHOLD, partSizeFor } from '../../shares/upload-rules.ts'
+import { checkSameOrigin } from '../pipeline/gate.tsx'
 import { secure } from '../secure.ts'
 import { confirmRoutes } from './confirm.ts'
 import { cosCodeOf, cosFailure, readCosText, sendCos, sendCosOk } from './cos.ts'
@@ -22,6 +23,12 @@ import { sealUploadToken } from './token.ts'
 export const uploadRoutes = new Hono<AppEnv>()
 uploadRoutes.use('/:id/uploads', secure)
 uploadRoutes.use('/:id/uploads/*', secure)
+// Every upload route changes state: a browser acting for another site may not send one.
+for (const path of ['/:id/uploads', '/:id/uploads/*'])
+	uploadRoutes.use(path, async (c, next) => {
+		if (c.req.method !== 'GET' && c.req.method !== 'HEAD') checkSameOrigin(c)
+		await next()
+	})
 uploadRoutes.route('/', multipartRoutes)
 uploadRoutes.route('/', confirmRoutes)
 
@@ -32,7 +39,7 @@ const startSchema = z.strictObject({
 })
 
 uploadRoutes.post('/:id/uploads', async (c) => {
-	const live = await resolveUploadShare(c)
+	const live = resolveUploadShare(c)
 	const body = await readJson(c, startSchema)
 	const type = storedType(body.type, body.name)
 	const { name, key } = admit(live, { name: body.name, size: body.size, type })
@@ -99,7 +106,7 @@ function nameFromPath(c: Context<AppEnv>): string {
 }
 
 uploadRoutes.put('/:id/uploads/:name{.+}', async (c) => {
-	const live = await resolveUploadShare(c)
+	const live = resolveUploadShare(c)
 	const declared = c.req.header('content-length')
 	if (declared === undefined)
 		throw new AppError(411, 'length_required', 'Send a Content-Length: uploads are not accepted without one.')
