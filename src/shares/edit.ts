@@ -10,6 +10,7 @@ import {
 	type StoredCreateInput,
 	type StoredPatch,
 	shareRecordSchema,
+	UPLOAD_LIMIT_MESSAGE,
 } from './schema.ts'
 
 type ExpiryInput = { expiresAt?: string | null; expiresIn?: number }
@@ -104,6 +105,12 @@ export function buildRecord(
 export function applyPatch(record: ShareRecord, patch: StoredPatch, nowMs: number): ShareRecord {
 	if (patch.type !== undefined && patch.type !== record.type)
 		throw new InvalidShareError('type', `cannot change; this is a ${record.type} share`)
+	// A stored upload link that already carries one keeps working (the field is ignored);
+	// only setting one now is refused.
+	if (record.type === 'upload')
+		for (const field of ['maxDownloads', 'expiresAfterFirstDownload'] as const)
+			if (patch[field] !== undefined && patch[field] !== null)
+				throw new InvalidShareError(field, UPLOAD_LIMIT_MESSAGE)
 	const next: Record<string, unknown> = { ...record }
 	for (const [field, value] of Object.entries(patch)) {
 		if (field === 'type') continue

@@ -239,6 +239,10 @@ export const createShareSchema = z
 				message: 'give password or extractionCode, not both',
 				path: ['extractionCode'],
 			})
+		if (body.type === 'upload')
+			for (const field of ['maxDownloads', 'expiresAfterFirstDownload'] as const)
+				if (body[field] !== undefined)
+					ctx.addIssue({ code: 'custom', message: UPLOAD_LIMIT_MESSAGE, path: [field] })
 		if (body.type === 'upload' && body.expiresAt === undefined && body.expiresIn === undefined)
 			ctx.addIssue({
 				code: 'custom',
@@ -248,6 +252,10 @@ export const createShareSchema = z
 	})
 
 export type CreateShareInput = z.infer<typeof createShareSchema>
+
+/** Why an upload link takes no download limits: it counts files, which upload.maxFiles limits. */
+export const UPLOAD_LIMIT_MESSAGE =
+	'an upload link counts files, not downloads: limit them with upload.maxFiles'
 
 /**
  * PATCH: any field, null clears an optional one. Which fields fit the share's kind is

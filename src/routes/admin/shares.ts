@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../errors.ts'
 import { NO_STORE } from '../../http/headers.ts'
 import { buildRecord } from '../../shares/edit.ts'
 import { isShareId, randomId } from '../../shares/id.ts'
-import { NO_USAGE, type Usage, usageView } from '../../shares/limits.ts'
+import { grantFor, isLimited, NO_USAGE, type Usage, usageView } from '../../shares/limits.ts'
 import { extractionCode, hashPassword } from '../../shares/password.ts'
 import { shareState } from '../../shares/rules.ts'
 import {
@@ -107,13 +107,30 @@ function publicFields(record: ShareRecord) {
 	return { ...fields, protected: passwordHash !== undefined }
 }
 
+/** Limits stored on an upload link before they were refused there: kept, ignored, and said so. */
+const IGNORED_ON_UPLOADS = ['maxDownloads', 'expiresAfterFirstDownload'] as const
+
+/** active, scheduled or expired by the clock; a limited share whose downloads are spent is exhausted. */
+function statusOf(record: ShareRecord, usage: Usage | undefined, nowMs: number) {
+	if (usage && isLimited(record)) {
+		const grant = grantFor(record, usage, nowMs)
+		if (grant === 'limit_reached') return 'exhausted'
+		if (grant === 'expired') return 'expired'
+	}
+	return shareState(record, nowMs)
+}
+
 function view(c: Context<AppEnv>, record: ShareRecord, usage: Usage | undefined, uploads?: UploadUsage) {
+	const ignored =
+		record.type === 'upload' ? IGNORED_ON_UPLOADS.filter((field) => record[field] !== undefined) : []
 	return {
 		...publicFields(record),
 		url: shareUrl(c, record.id),
-		delivery: record.delivery ?? c.get('config').defaultDelivery,
+		// A cached share is answered from the edge cache, which always streams.
+		delivery: record.cache ? 'stream' : (record.delivery ?? c.get('config').defaultDelivery),
 		page: record.page ?? false,
-		status: shareState(record, Date.now()),
+		status: statusOf(record, usage, Date.now()),
+		...(ignored.length > 0 ? { ignoredFields: ignored } : {}),
 		...(usage ? usageView(record, usage) : {}),
 		...(uploads ? { uploads } : {}),
 	}
