@@ -186,7 +186,10 @@ export function downloadCounts(env: ShareEnv, id: string): Promise<Usage> {
 	return stateOf(env, id).counts(id)
 }
 
-/** Asks to try a password from `network`; the attempt counts as failed until it succeeds. */
+/**
+ * Asks to try a password from `network`, as clientNetwork() names it (an IPv6 /64 also counts
+ * against its /48); the attempt counts as failed until it succeeds.
+ */
 export function unlockAttempt(
 	env: ShareEnv,
 	id: string,
@@ -196,6 +199,7 @@ export function unlockAttempt(
 	return stateOf(env, id).attempt(id, network, nowMs)
 }
 
+/** The right password from `network`: it, and its /48 if it has one, start again from no failures. */
 export async function unlockSucceeded(env: ShareEnv, id: string, network: string): Promise<void> {
 	await stateOf(env, id).unlockSucceeded(id, network)
 }
