@@ -125,9 +125,10 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 	}
 
 	/**
-	 * Lets one unlock attempt from `network` go ahead, or says how long to wait. The attempt
-	 * counts as failed until unlockSucceeded() says otherwise, so concurrent guesses from one
-	 * network cannot slip in between a check and its count.
+	 * Lets one unlock attempt from `network` (as clientNetwork() names it; an IPv6 /64 also
+	 * counts against its /48) go ahead, or says how long to wait. The attempt counts as failed
+	 * until unlockSucceeded() says otherwise, so concurrent guesses from one network cannot
+	 * slip in between a check and its count.
 	 */
 	attempt(id: string, network: string, nowMs: number): AttemptOutcome {
 		return tryAttempt(this.sql, id, network, nowMs)
@@ -138,7 +139,7 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		return readUsage(this.sql, id)
 	}
 
-	/** The right password: that network starts again from no failures. */
+	/** The right password: that network, and its /48 if it has one, start again from no failures. */
 	unlockSucceeded(id: string, network: string): void {
 		clearNetworkAttempts(this.sql, id, network)
 	}

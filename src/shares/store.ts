@@ -101,13 +101,13 @@ export async function getShare(kv: KVNamespace, id: string, nowMs = Date.now()):
 }
 
 /** What the admin API needs: the KV replica and the Durable Objects that write it. */
-export type AppEnv = Pick<Cloudflare.Env, 'SHARES' | 'SHARE_STATE'>
+export type ShareEnv = Pick<Cloudflare.Env, 'SHARES' | 'SHARE_STATE'>
 
-function stateOf(env: AppEnv, id: string) {
+function stateOf(env: ShareEnv, id: string) {
 	return env.SHARE_STATE.get(env.SHARE_STATE.idFromName(id))
 }
 
-function settle(env: AppEnv, id: string, outcome: WriteOutcome): ShareRecord | null {
+function settle(env: ShareEnv, id: string, outcome: WriteOutcome): ShareRecord | null {
 	if (outcome.ok) {
 		forget(env.SHARES, id)
 		return outcome.record
@@ -127,13 +127,13 @@ function settle(env: AppEnv, id: string, outcome: WriteOutcome): ShareRecord | n
 }
 
 /** The authoritative record, or what is stored when this code cannot read it; null when none. */
-export function readShare(env: AppEnv, id: string, nowMs = Date.now()): Promise<StoredShare | null> {
+export function readShare(env: ShareEnv, id: string, nowMs = Date.now()): Promise<StoredShare | null> {
 	return stateOf(env, id).read(id, nowMs)
 }
 
 /** Creates a share; exactly one of any number of concurrent creates of an id succeeds. */
 export async function createShare(
-	env: AppEnv,
+	env: ShareEnv,
 	record: ShareRecord,
 	nowMs = Date.now(),
 ): Promise<ShareRecord> {
@@ -143,7 +143,7 @@ export async function createShare(
 }
 
 export async function updateShare(
-	env: AppEnv,
+	env: ShareEnv,
 	id: string,
 	patch: StoredPatch,
 	ifMatch: IfMatch,
@@ -156,7 +156,7 @@ export async function updateShare(
 
 /** Deletes any stored share, readable or not; a later PATCH of the id finds nothing. */
 export async function deleteShare(
-	env: AppEnv,
+	env: ShareEnv,
 	id: string,
 	ifMatch: IfMatch,
 	nowMs = Date.now(),
@@ -173,22 +173,25 @@ export function listShares(kv: KVNamespace, limit: number, cursor?: string): Pro
  * A restricted share as it is right now, from its Durable Object: no KV delay, no cache, so
  * a DELETE or PATCH has already taken effect. Null when it is gone.
  */
-export function liveShare(env: AppEnv, id: string, nowMs = Date.now()): Promise<LiveShare | null> {
+export function liveShare(env: ShareEnv, id: string, nowMs = Date.now()): Promise<LiveShare | null> {
 	return stateOf(env, id).live(id, nowMs)
 }
 
 /** Spends one download of a share, exactly: see ShareState.consume. */
-export function consumeDownload(env: AppEnv, id: string, nowMs = Date.now()): Promise<ConsumeOutcome> {
+export function consumeDownload(env: ShareEnv, id: string, nowMs = Date.now()): Promise<ConsumeOutcome> {
 	return stateOf(env, id).consume(id, nowMs)
 }
 
-export function downloadCounts(env: AppEnv, id: string): Promise<Usage> {
+export function downloadCounts(env: ShareEnv, id: string): Promise<Usage> {
 	return stateOf(env, id).counts(id)
 }
 
-/** Asks to try a password from `network`; the attempt counts as failed until it succeeds. */
+/**
+ * Asks to try a password from `network`, as clientNetwork() names it (an IPv6 /64 also counts
+ * against its /48); the attempt counts as failed until it succeeds.
+ */
 export function unlockAttempt(
-	env: AppEnv,
+	env: ShareEnv,
 	id: string,
 	network: string,
 	nowMs = Date.now(),
@@ -196,13 +199,14 @@ export function unlockAttempt(
 	return stateOf(env, id).attempt(id, network, nowMs)
 }
 
-export async function unlockSucceeded(env: AppEnv, id: string, network: string): Promise<void> {
+/** The right password from `network`: it, and its /48 if it has one, start again from no failures. */
+export async function unlockSucceeded(env: ShareEnv, id: string, network: string): Promise<void> {
 	await stateOf(env, id).unlockSucceeded(id, network)
 }
 
 /** Reserves a file slot and its bytes on an upload link until `expiresAtMs`: see ShareState.reserveUpload. */
 export function reserveUpload(
-	env: AppEnv,
+	env: ShareEnv,
 	id: string,
 	upload: { key: string; bytes: number; expiresAtMs: number },
 	nowMs = Date.now(),
@@ -211,14 +215,14 @@ export function reserveUpload(
 }
 
 /** Commits a reserved upload confirmed at COS; false when the key was never reserved. */
-export function commitUpload(env: AppEnv, id: string, key: string, bytes: number): Promise<boolean> {
+export function commitUpload(env: ShareEnv, id: string, key: string, bytes: number): Promise<boolean> {
 	return stateOf(env, id).commitUpload(id, key, bytes)
 }
 
-export async function releaseUpload(env: AppEnv, id: string, key: string): Promise<void> {
+export async function releaseUpload(env: ShareEnv, id: string, key: string): Promise<void> {
 	await stateOf(env, id).releaseUpload(id, key)
 }
 
-export function uploadUsage(env: AppEnv, id: string, nowMs = Date.now()): Promise<UploadUsage> {
+export function uploadUsage(env: ShareEnv, id: string, nowMs = Date.now()): Promise<UploadUsage> {
 	return stateOf(env, id).uploadUsage(id, nowMs)
 }
