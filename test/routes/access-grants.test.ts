@@ -156,7 +156,10 @@ describe('the forms refuse cross-site POSTs', () => {
 
 	it('lets the page’s own form through (Origin: null, Sec-Fetch-Site: same-origin) and curl (neither)', async () => {
 		await createShare({ key: 'f.bin', id: 'xs-own', password: 'sesame-1' })
-		for (const headers of [{ origin: 'null', 'sec-fetch-site': 'same-origin' }, {}]) {
+		for (const headers of [{ origin: 'null', 'sec-fetch-site': 'same-origin' }, {}] as Record<
+			string,
+			string
+		>[]) {
 			const res = await get('/_/unlock/xs-own', {
 				method: 'POST',
 				headers: { ...FORM, ...headers },
