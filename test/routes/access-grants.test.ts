@@ -211,3 +211,38 @@ describe('the admin API says what a share is', () => {
 		expect(view.delivery).toBe('stream')
 	})
 })
+
+describe('an upload link stored with download limits before they were refused', () => {
+	it('keeps working, ignores them, and names them in the admin answer', async () => {
+		const { env } = await import('cloudflare:workers')
+		const now = new Date().toISOString()
+		const record = {
+			v: 1,
+			id: 'legacy-up',
+			type: 'upload',
+			prefix: 'in/',
+			upload: { maxFileSize: 100 },
+			maxDownloads: 1,
+			restricted: true,
+			expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+			createdAt: now,
+			updatedAt: now,
+			revision: 1,
+		}
+		await env.SHARES.put('share:legacy-up', JSON.stringify(record))
+		const view = (await (await adminRequest('/legacy-up')).json()) as { ignoredFields?: string[] }
+		expect(view.ignoredFields).toEqual(['maxDownloads'])
+		for (let i = 0; i < 2; i++) {
+			const res = await get('/legacy-up/uploads', {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ name: `a${i}.txt`, size: 1 }),
+			})
+			expect(res.status).toBe(201)
+		}
+		expect((await patch('legacy-up', { note: 'still fine' })).status).toBe(200)
+		const refused = await patch('legacy-up', { maxDownloads: 2 })
+		expect(refused.status).toBe(400)
+		expect(((await refused.json()) as { error: { field: string } }).error.field).toBe('maxDownloads')
+	})
+})
