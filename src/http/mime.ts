@@ -147,6 +147,19 @@ export function normalizeMediaType(value: string | null | undefined): string | u
 /** @deprecated The same as normalizeMediaType: a media type fit for a response header, or undefined. */
 export const headerSafeMediaType = normalizeMediaType
 
+// What COS keeps for an object stored without a type: it says nothing about the bytes.
+const UNKNOWN_TYPES = new Set([OCTET_STREAM, 'binary/octet-stream'])
+
+/**
+ * The type COS has stored for an object, normalized, when it says something: undefined for
+ * a malformed type and for application/ or binary/octet-stream (an upload sent without a
+ * type), so that the file name decides instead.
+ */
+export function storedMediaType(value: string | null | undefined): string | undefined {
+	const type = normalizeMediaType(value)
+	return type === undefined || UNKNOWN_TYPES.has(essence(type)) ? undefined : type
+}
+
 /** Types Chromium plays in its own media document. */
 export function isPlayableMedia(contentType: string): boolean {
 	const type = essence(contentType)

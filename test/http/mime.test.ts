@@ -6,6 +6,7 @@ import {
 	isPlayableMedia,
 	normalizeMediaType,
 	servedAs,
+	storedMediaType,
 } from '../../src/http/mime.ts'
 
 const NORMALIZED = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(; charset=[a-z0-9!#$%&'*+.^_`|~-]+)?$/
@@ -144,6 +145,22 @@ describe('normalizeMediaType', () => {
 				expect(normalizeMediaType(`${before},${after}`)).toBeUndefined()
 			}),
 		)
+	})
+})
+
+describe('storedMediaType', () => {
+	it.each([
+		'application/octet-stream',
+		'Application/Octet-Stream',
+		'binary/octet-stream',
+		'binary/octet-stream; charset=x',
+	])('reads COS’s %j as unknown', (value) => {
+		expect(storedMediaType(value)).toBeUndefined()
+	})
+
+	it('normalizes any other type', () => {
+		expect(storedMediaType('Image/PNG')).toBe('image/png')
+		expect(storedMediaType('text/plain;,text/html')).toBeUndefined()
 	})
 })
 

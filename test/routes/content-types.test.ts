@@ -1,10 +1,10 @@
 // The types objects are stored and served with: what an upload declares is normalized before
-// COS keeps it, whatever COS or a share record holds is normalized before it is sent, and
-// markup never goes out inline.
+// COS keeps it, whatever COS or a share record holds is normalized before it is sent, markup
+// never goes out inline, and a stored octet-stream means "unknown" (the name decides).
 import { describe, expect, it } from 'vitest'
 import { type Outbound, spyOnCos } from './cos-mock.ts'
 import { createShare, get, resetBetweenTests } from './helpers.ts'
-import { mockCos } from './page-helpers.ts'
+import { CHROME_NAVIGATION, mockCos } from './page-helpers.ts'
 
 resetBetweenTests()
 
@@ -147,5 +147,53 @@ describe('the type a folder share streams a file with', () => {
 		mockCos({ body: 'a,b', type: 'Text/CSV; Charset=UTF-8; header=present' })
 		const res = await get(`/${id}/data.csv`)
 		expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+	})
+})
+
+describe('a stored octet-stream means "unknown": the name decides', () => {
+	it.each(['application/octet-stream', 'binary/octet-stream', 'Application/Octet-Stream; charset=x'])(
+		'previews a .png COS stores as %s',
+		async (stored) => {
+			const id = fresh('ct-oct')
+			await createShare({ key: 'up/cat.png', id })
+			mockCos({ body: 'PNG', type: stored })
+			const res = await get(`/${id}/preview`)
+			expect(res.status).toBe(200)
+			expect(res.headers.get('content-type')).toBe('image/png')
+		},
+	)
+
+	it('shows the name’s type and a preview on the download page', async () => {
+		const id = fresh('ct-oct')
+		await createShare({ key: 'up/cat.png', id, page: true })
+		mockCos({ body: 'PNG', type: 'application/octet-stream' })
+		const html = await (await get(`/${id}?lang=en`, { headers: CHROME_NAVIGATION })).text()
+		expect(html).toContain('<dd>image/png</dd>')
+		expect(html).not.toContain('application/octet-stream')
+		expect(html).toContain(`/${id}/preview`)
+	})
+
+	it('labels a streamed .png COS stores as binary/octet-stream by its name', async () => {
+		const id = fresh('ct-oct')
+		await createShare({ key: 'up/cat.png', id, delivery: 'stream', disposition: 'inline' })
+		mockCos({ body: 'PNG', type: 'binary/octet-stream' })
+		const res = await get(`/${id}/download`)
+		expect(res.headers.get('content-type')).toBe('image/png')
+		expect(res.headers.get('content-disposition')).toMatch(/^inline;/)
+	})
+
+	it('still labels a file of no known name as an octet-stream', async () => {
+		const id = fresh('ct-oct')
+		await createShare({ key: 'up/blob', id, delivery: 'stream' })
+		mockCos({ body: 'x', type: 'application/octet-stream' })
+		const res = await get(`/${id}/download`)
+		expect(res.headers.get('content-type')).toBe('application/octet-stream')
+	})
+
+	it('lets the share’s own octet-stream win over the name', async () => {
+		const id = fresh('ct-oct')
+		await createShare({ key: 'up/cat.png', id, contentType: 'application/octet-stream' })
+		mockCos({ body: 'PNG', type: 'image/png' })
+		expect((await get(`/${id}/preview`)).status).toBe(404)
 	})
 })
