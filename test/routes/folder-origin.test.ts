@@ -1,7 +1,9 @@
 // A folder share whose storage is down answers like a file share: 502 origin_error, whether
-// the listing request throws, times out or gets a 5xx.
+// the listing request throws, times out or gets a 5xx; and a zip member that fails is
+// logged at error level.
 import { describe, expect, it, vi } from 'vitest'
 import { LIST_TIMEOUT_MS, ListError, listLevel } from '../../src/cos/list.ts'
+import { type FakeObject, fakeCos } from './folder-cos.ts'
 import { createShare, get, resetBetweenTests } from './helpers.ts'
 
 resetBetweenTests()
@@ -136,5 +138,65 @@ describe('listLevel', () => {
 		const listed = listLevel(input, controller.signal)
 		controller.abort(new Error('the caller gave up'))
 		await expect(listed).rejects.toBeInstanceOf(ListError)
+	})
+})
+
+const BUCKET: Record<string, FakeObject> = {
+	'docs/a.txt': { body: 'alpha' },
+	'docs/b.txt': { body: 'bravo' },
+}
+
+/** The error-level lines logged so far, parsed. */
+const errorLines = (spy: { mock: { calls: unknown[][] } }) =>
+	spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>)
+
+describe('a folder zip whose member fails', () => {
+	it.each([
+		['COS refuses it', { body: 'bravo', status: 503 }, { reason: 'open', status: 503 }],
+		['its body breaks mid-way', { body: 'bravo', breaks: true }, { reason: 'read', type: 'Error' }],
+	] as [string, FakeObject, Record<string, unknown>][])(
+		'logs at error level when %s',
+		async (_label, failing, fields) => {
+			const id = await folderShare()
+			fakeCos({ ...BUCKET, 'docs/b.txt': failing })
+			const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+			vi.spyOn(console, 'warn').mockImplementation(() => {})
+			const res = await get(`/_/zip/${id}/`)
+			expect(res.status).toBe(200)
+			await expect(res.arrayBuffer()).rejects.toThrow()
+			await vi.waitFor(() => {
+				expect(errorLines(error)).toContainEqual(
+					expect.objectContaining({ level: 'error', event: 'zip_member_failed', ...fields }),
+				)
+			})
+			// Facts only: never a member's name or a URL.
+			expect(JSON.stringify(errorLines(error))).not.toMatch(/b\.txt|myqcloud/)
+		},
+	)
+
+	it('logs when a member cannot be fetched at all', async () => {
+		const id = await folderShare()
+		const { spy } = fakeCos(BUCKET)
+		const listing = spy.getMockImplementation()
+		spy.mockImplementation(async (input, init) => {
+			const url = new URL(String(input instanceof Request ? input.url : input))
+			if (url.pathname === '/docs/b.txt') throw new TypeError('Network connection lost.')
+			if (!listing) throw new Error('no listing')
+			return listing(input, init)
+		})
+		const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+		vi.spyOn(console, 'warn').mockImplementation(() => {})
+		const res = await get(`/_/zip/${id}/`)
+		await expect(res.arrayBuffer()).rejects.toThrow()
+		await vi.waitFor(() => {
+			expect(errorLines(error)).toContainEqual(
+				expect.objectContaining({
+					level: 'error',
+					event: 'zip_member_failed',
+					reason: 'open',
+					type: 'TypeError',
+				}),
+			)
+		})
 	})
 })
