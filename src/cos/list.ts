@@ -8,6 +8,8 @@ import type { CosCredentials } from './presign.ts'
 import { cosAuthorization } from './sign.ts'
 
 export const MAX_LIST_KEYS = 1000
+/** How long a listing may take, answer and body, when the caller sets no limit (ORIGIN_TIMEOUT_MS's default). */
+export const LIST_TIMEOUT_MS = 20_000
 
 export interface ListInput {
 	credentials: CosCredentials
@@ -22,6 +24,8 @@ export interface ListInput {
 	ttl: number
 	/** Milliseconds since the epoch. */
 	now: number
+	/** Milliseconds the request may take, headers and body; LIST_TIMEOUT_MS when unset. */
+	timeoutMs?: number | undefined
 }
 
 export interface ListedObject {
@@ -45,12 +49,18 @@ export interface SignedListRequest {
 	headers: Record<string, string>
 }
 
+/**
+ * A listing COS did not give: its status (502 for an answer that is no listing), or 0 when
+ * COS could not be reached or did not answer in time (`timedOut`).
+ */
 export class ListError extends Error {
 	override readonly name = 'ListError'
 	readonly status: number
-	constructor(status: number, message: string) {
-		super(message)
+	readonly timedOut: boolean
+	constructor(status: number, message: string, options: { timedOut?: boolean; cause?: unknown } = {}) {
+		super(message, options.cause === undefined ? undefined : { cause: options.cause })
 		this.status = status
+		this.timedOut = options.timedOut ?? false
 	}
 }
 
@@ -156,18 +166,40 @@ export function parseListing(xml: string): ListPage {
 	return { folders, objects, nextMarker }
 }
 
-/** One page of one level, fetched and parsed. */
+/**
+ * One page of one level, fetched and parsed. Whatever goes wrong is a ListError: COS's
+ * status, an answer that is no listing, or (status 0) a request that threw, was aborted by
+ * `signal` or took longer than `input.timeoutMs`, body included: a listing is read whole
+ * here, never streamed on to a client.
+ */
 export async function listLevel(input: ListInput, signal?: AbortSignal): Promise<ListPage> {
 	const signed = await signListRequest(input)
-	const res = await fetch(signed.url, {
-		headers: signed.headers,
-		cache: 'no-store',
-		redirect: 'manual',
-		...(signal ? { signal } : {}),
-	})
-	if (res.status !== 200) {
-		await res.body?.cancel()
-		throw new ListError(res.status, `COS answered the listing with ${res.status}`)
+	const timeout = new AbortController()
+	const timer = setTimeout(
+		() => timeout.abort(new ListError(0, 'COS did not answer the listing in time', { timedOut: true })),
+		input.timeoutMs ?? LIST_TIMEOUT_MS,
+	)
+	const aborted = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal
+	let text: string
+	try {
+		const res = await fetch(signed.url, {
+			headers: signed.headers,
+			cache: 'no-store',
+			redirect: 'manual',
+			signal: aborted,
+		})
+		if (res.status !== 200) {
+			await res.body?.cancel()
+			throw new ListError(res.status, `COS answered the listing with ${res.status}`)
+		}
+		text = await res.text()
+	} catch (error) {
+		if (error instanceof ListError) throw error
+		if (timeout.signal.aborted)
+			throw new ListError(0, 'COS did not answer the listing in time', { timedOut: true, cause: error })
+		throw new ListError(0, 'COS could not be reached for the listing', { cause: error })
+	} finally {
+		clearTimeout(timer)
 	}
-	return parseListing(await res.text())
+	return parseListing(text)
 }

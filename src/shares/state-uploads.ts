@@ -79,6 +79,14 @@ export function commitSlot(sql: SqlStorage, id: string, key: string, bytes: numb
 	return true
 }
 
+/**
+ * Whether `key` is held on this link: reserved (a lapsed reservation not yet cleared too,
+ * as commitSlot accepts it) or committed. Any other key was never issued here.
+ */
+export function holdsSlot(sql: SqlStorage, id: string, key: string): boolean {
+	return uploadRow(sql, id, key) !== undefined
+}
+
 export function releaseSlot(sql: SqlStorage, id: string, key: string): void {
 	sql.exec('DELETE FROM uploads WHERE id = ? AND key = ? AND expires_at IS NOT NULL', id, key)
 }

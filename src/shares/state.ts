@@ -39,6 +39,7 @@ import {
 import {
 	clearUploads,
 	commitSlot,
+	holdsSlot,
 	type ReserveOutcome,
 	releaseSlot,
 	reserveSlot,
@@ -99,6 +100,11 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 	/** A reservation that will not be used (the upload failed or was aborted). */
 	releaseUpload(id: string, key: string): void {
 		releaseSlot(this.sql, id, key)
+	}
+
+	/** Whether `key` is reserved or committed on this link: any other key was never issued here. */
+	holdsUpload(id: string, key: string): boolean {
+		return holdsSlot(this.sql, id, key)
 	}
 
 	/** Committed files and live reservations of an upload link, for the admin API. */

@@ -223,6 +223,11 @@ export async function releaseUpload(env: ShareEnv, id: string, key: string): Pro
 	await stateOf(env, id).releaseUpload(id, key)
 }
 
+/** Whether `key` is reserved or committed on the upload link `id`: see ShareState.holdsUpload. */
+export function holdsUpload(env: ShareEnv, id: string, key: string): Promise<boolean> {
+	return stateOf(env, id).holdsUpload(id, key)
+}
+
 export function uploadUsage(env: ShareEnv, id: string, nowMs = Date.now()): Promise<UploadUsage> {
 	return stateOf(env, id).uploadUsage(id, nowMs)
 }

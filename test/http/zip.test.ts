@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { type ZipMember, zipLength, zipStream } from '../../src/http/zip.ts'
 
 const encoder = new TextEncoder()
@@ -77,5 +77,52 @@ describe('zipLength', () => {
 		const small = { ...member('big.bin', ''), size: 1024 }
 		// Store mode: the payload plus headers; past 4 GiB the zip64 extras and end records add more.
 		expect(zipLength([big]) - big.size).toBeGreaterThan(zipLength([small]) - small.size)
+	})
+})
+
+describe('zipStream failures', () => {
+	const errorEvents = (spy: { mock: { calls: unknown[][] } }) =>
+		spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>)
+
+	it.each([
+		['shorter', 'short', member('a.txt', 'four', 5)],
+		['longer', 'long', member('a.txt', 'sixsix', 5)],
+	] as const)(
+		'logs a member %s than listed at error level, and fails the archive',
+		async (_label, reason, bad) => {
+			const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+			vi.spyOn(console, 'warn').mockImplementation(() => {})
+			try {
+				const { body } = zipStream([bad])
+				await expect(bytesOf(body)).rejects.toThrow()
+				await vi.waitFor(() => {
+					expect(errorEvents(error)).toContainEqual(
+						expect.objectContaining({ level: 'error', event: 'zip_member_failed', reason }),
+					)
+				})
+			} finally {
+				vi.restoreAllMocks()
+			}
+		},
+	)
+
+	it('logs a member that cannot be opened at error level', async () => {
+		const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+		vi.spyOn(console, 'warn').mockImplementation(() => {})
+		try {
+			const failing: ZipMember = {
+				...member('b.txt', 'x'),
+				open: () => Promise.reject(new TypeError('Network connection lost.')),
+			}
+			const { body } = zipStream([member('a.txt', 'alpha'), failing])
+			await expect(bytesOf(body)).rejects.toThrow()
+			await vi.waitFor(() => {
+				expect(errorEvents(error)).toContainEqual(
+					expect.objectContaining({ event: 'zip_member_failed', reason: 'open', type: 'TypeError' }),
+				)
+			})
+		} finally {
+			vi.restoreAllMocks()
+		}
 	})
 })

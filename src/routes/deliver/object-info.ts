@@ -4,7 +4,7 @@
 import type { Context } from 'hono'
 import { signObjectRequest } from '../../cos/presign.ts'
 import type { AppEnv, Config } from '../../env.ts'
-import { headerSafeMediaType } from '../../http/mime.ts'
+import { storedMediaType } from '../../http/mime.ts'
 import { requestObject } from '../../http/proxy.ts'
 import type { FileShareRecord } from '../../shares/schema.ts'
 import { originFailure, originUnreachable } from './origin-failure.ts'
@@ -13,7 +13,7 @@ import { servingOf, signingInput } from './serving.ts'
 export interface ObjectInfo {
 	/** Bytes, from Content-Length. */
 	size: number
-	/** COS's stored type, if it is fit for a header. */
+	/** COS's stored type, normalized; undefined when malformed or an octet-stream (unknown). */
 	contentType: string | undefined
 	lastModified: Date | undefined
 }
@@ -54,7 +54,7 @@ function parseInfo(headers: Headers): ObjectInfo {
 	const modified = Date.parse(headers.get('last-modified') ?? '')
 	return {
 		size: Number.isSafeInteger(length) && length >= 0 ? length : 0,
-		contentType: headerSafeMediaType(headers.get('content-type')),
+		contentType: storedMediaType(headers.get('content-type')),
 		lastModified: Number.isNaN(modified) ? undefined : new Date(modified),
 	}
 }

@@ -5,7 +5,13 @@ import { signObjectRequest } from '../../cos/presign.ts'
 import type { AppEnv } from '../../env.ts'
 import { contentDisposition } from '../../http/content-disposition.ts'
 import { MEDIA_CSP, OBJECT_CSP, PASSED_FROM_ORIGIN, SECURITY_HEADERS } from '../../http/headers.ts'
-import { headerSafeMediaType, isPlayableMedia, OCTET_STREAM, servedAs } from '../../http/mime.ts'
+import {
+	isPlayableMedia,
+	normalizeMediaType,
+	OCTET_STREAM,
+	servedAs,
+	storedMediaType,
+} from '../../http/mime.ts'
 import { requestObject } from '../../http/proxy.ts'
 import { originFailure, originUnreachable } from './origin-failure.ts'
 import { type Presentation, type Serving, signingInput, typeByName } from './serving.ts'
@@ -33,10 +39,17 @@ export async function fetchObject(c: Context<AppEnv>, serving: Serving, client: 
 	}
 }
 
-/** The labels for a response with a body: the share's word first, then COS's, then the name's. */
+/**
+ * The labels for a response with a body: the share's word first, then COS's (unless it is
+ * an octet-stream, which says nothing), then the name's. Every candidate is normalized, and
+ * servedAs never lets markup or a script go out inline.
+ */
 export function labelled(headers: Headers, look: Presentation, originType: string | null): void {
 	const declared =
-		look.contentType ?? headerSafeMediaType(originType) ?? typeByName(look.filename) ?? OCTET_STREAM
+		normalizeMediaType(look.contentType) ??
+		storedMediaType(originType) ??
+		typeByName(look.filename) ??
+		OCTET_STREAM
 	const { contentType, disposition } = servedAs(declared, look.disposition)
 	headers.set('Content-Type', contentType)
 	headers.set('Content-Disposition', contentDisposition(disposition, look.filename))

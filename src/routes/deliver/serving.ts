@@ -3,7 +3,7 @@
 import type { PresignInput } from '../../cos/presign.ts'
 import type { Config, Delivery } from '../../env.ts'
 import type { Disposition } from '../../http/content-disposition.ts'
-import { headerSafeMediaType, isPlayableMedia, mediaTypeFor, OCTET_STREAM } from '../../http/mime.ts'
+import { isPlayableMedia, mediaTypeFor, normalizeMediaType, OCTET_STREAM } from '../../http/mime.ts'
 import { expiresAtSeconds } from '../../shares/rules.ts'
 import type { FileShareRecord } from '../../shares/schema.ts'
 
@@ -36,7 +36,7 @@ export interface EdgeCacheOptIn {
 /** How the share asks for the file to be shown; the delivery decides what is safe. */
 export interface Presentation {
 	filename: string
-	/** The share's own contentType, if it set one fit for a header. */
+	/** The share's own contentType, normalized, if it set a well-formed one. */
 	contentType: string | undefined
 	disposition: Disposition
 }
@@ -54,7 +54,7 @@ export function typeByName(filename: string): string | undefined {
 export function presentationOf(record: FileShareRecord): Presentation {
 	return {
 		filename: record.filename ?? basename(record.key),
-		contentType: headerSafeMediaType(record.contentType),
+		contentType: normalizeMediaType(record.contentType),
 		disposition: record.disposition ?? 'attachment',
 	}
 }

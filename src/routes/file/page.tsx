@@ -4,6 +4,7 @@ import type { Context } from 'hono'
 import { bucketBaseUrl } from '../../cos/endpoint.ts'
 import type { AppEnv, Config } from '../../env.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
+import { normalizeMediaType, storedMediaType } from '../../http/mime.ts'
 import { isUnfurler, pickLanguage, wantsPage } from '../../http/negotiate.ts'
 import { newNonce, pageCsp } from '../../pages/csp.ts'
 import { DownloadPage } from '../../pages/download.tsx'
@@ -50,13 +51,17 @@ export function showsPage(c: Context<AppEnv>, record: FileShareRecord): boolean 
 	return isUnfurler(headers.get('user-agent'))
 }
 
-/** The type the page shows and the preview decision uses: the share's, COS's, the name's. */
+/**
+ * The type the page shows and the preview decision uses: the share's, COS's, the name's,
+ * each normalized. COS's application/ or binary/octet-stream means "unknown" (what it keeps
+ * for an upload sent without a type), so the name decides then; the share's own word wins.
+ */
 export function effectiveType(
 	declared: string | undefined,
 	stored: string | undefined,
 	filename: string,
 ): string | undefined {
-	return declared ?? stored ?? typeByName(filename)
+	return normalizeMediaType(declared) ?? storedMediaType(stored) ?? typeByName(filename)
 }
 
 /** A limited share's page: its button spends a download by POST, and it has no preview. */

@@ -9,14 +9,25 @@ export function lastName(path: string): string {
 	return parts.at(-1) ?? ''
 }
 
+/**
+ * A listing COS did not give, as a file share answers a failed object: 502 origin_error,
+ * whether COS answered an error, answered nonsense, could not be reached or did not answer
+ * in time. One warn line says which (no URL: it would carry the prefix).
+ */
 function listingFailed(error: unknown): never {
 	if (error instanceof ListError) {
-		log('warn', 'listing_failed', { status: error.status })
-		throw new AppError(
-			502,
-			'origin_error',
-			'The storage service could not list this folder. Please try again.',
-		)
+		const cause = error.cause instanceof Error ? error.cause.name : undefined
+		log('warn', 'listing_failed', {
+			status: error.status,
+			reason: error.timedOut ? 'timeout' : error.status === 0 ? 'unreachable' : 'answer',
+			type: cause,
+		})
+		const message = error.timedOut
+			? 'The storage service did not answer in time.'
+			: error.status === 0
+				? 'The storage service could not be reached.'
+				: 'The storage service could not list this folder.'
+		throw new AppError(502, 'origin_error', `${message} Please try again.`)
 	}
 	throw error
 }

@@ -8,7 +8,6 @@ import { contentDisposition } from '../../http/content-disposition.ts'
 import { NO_STORE, OBJECT_CSP, SECURITY_HEADERS } from '../../http/headers.ts'
 import { keyUnder, parseSharePath, type SharePath } from '../../http/share-path.ts'
 import { type ZipMember, ZipMemberError, zipLength, zipStream } from '../../http/zip.ts'
-import { log } from '../../log.ts'
 import type { FolderShareRecord } from '../../shares/schema.ts'
 import { asFileShare } from '../deliver/file.ts'
 import { servingOf, signingInput } from '../deliver/serving.ts'
@@ -87,10 +86,10 @@ function memberOf(
 				cache: 'no-store',
 				redirect: 'manual',
 			})
+			// Logged at error level by the archive (http/zip.ts), which then aborts.
 			if (res.status !== 200 || !res.body) {
 				await res.body?.cancel()
-				log('warn', 'zip_member_failed', { status: res.status })
-				throw new ZipMemberError(`COS answered ${res.status} for a member`)
+				throw new ZipMemberError(`COS answered ${res.status} for a member`, res.status)
 			}
 			return res.body
 		},

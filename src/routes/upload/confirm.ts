@@ -1,12 +1,14 @@
 // POST /:id/uploads/confirm { key }: after a pre-signed PUT, the client (the upload page does
-// it after each file) asks the worker to count the file. A signed HEAD at COS proves it is
-// there; the reservation is then committed with the size COS reports. Idempotent.
+// it after each file) asks the worker to count the file. Only a key reserved or committed on
+// this link is looked at; a signed HEAD at COS then proves it is there, and the reservation
+// is committed with the size COS reports. Idempotent.
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { assertObjectKey } from '../../cos/key.ts'
 import { signedCosRequest } from '../../cos/multipart.ts'
 import type { AppEnv } from '../../env.ts'
 import { AppError } from '../../errors.ts'
-import { commitUpload } from '../../shares/store.ts'
+import { commitUpload, holdsUpload } from '../../shares/store.ts'
 import { cosFailure, sendCos } from './cos.ts'
 import { readJson } from './json.ts'
 import { callFor, resolveUploadShare } from './live.ts'
@@ -16,10 +18,32 @@ export const confirmRoutes = new Hono<AppEnv>()
 const notReserved = () =>
 	new AppError(404, 'upload_not_found', 'No upload of that key was started on this link.')
 
+const confirmSchema = z.strictObject({
+	key: z
+		.string()
+		.min(1)
+		.max(1024)
+		.refine((key) => key.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)'),
+})
+
+/** A key this link could have issued: under its prefix, and one a COS URL can carry. */
+function couldBeIssued(prefix: string, key: string): boolean {
+	if (!key.startsWith(prefix)) return false
+	try {
+		assertObjectKey(key)
+		return true
+	} catch {
+		return false
+	}
+}
+
 confirmRoutes.post('/:id/uploads/confirm', async (c) => {
 	const live = resolveUploadShare(c)
-	const { key } = await readJson(c, z.strictObject({ key: z.string().min(1).max(1024) }))
-	if (!key.startsWith(live.record.prefix)) throw notReserved()
+	const { key } = await readJson(c, confirmSchema)
+	// Any key this link did not hand out gets the same 404 before COS is asked anything, so
+	// the answer never tells whether some object exists under the prefix.
+	if (!couldBeIssued(live.record.prefix, key) || !(await holdsUpload(c.env, live.record.id, key)))
+		throw notReserved()
 	const head = await sendCos(c, await signedCosRequest(callFor(live, key), 'HEAD', {}))
 	await head.body?.cancel()
 	if (head.status === 404)

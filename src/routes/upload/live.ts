@@ -4,7 +4,7 @@ import type { Context } from 'hono'
 import type { CosCall } from '../../cos/multipart.ts'
 import type { AppEnv, Config } from '../../env.ts'
 import { AppError, notFound } from '../../errors.ts'
-import { headerSafeMediaType, mediaTypeFor, OCTET_STREAM } from '../../http/mime.ts'
+import { mediaTypeFor, normalizeMediaType } from '../../http/mime.ts'
 import type { UploadShareRecord } from '../../shares/schema.ts'
 import { checkFile, renderKey, sanitizeName } from '../../shares/upload-rules.ts'
 
@@ -39,9 +39,13 @@ export function callFor(live: Live, key: string): CosCall {
 	}
 }
 
-/** The type the object is stored with: the declared one if a header can carry it, else by name. */
+/**
+ * The type the object is stored with (the pre-signed PUT, the streamed PUT and a multipart
+ * initiation all use it): the declared type normalized (one lowercase type/subtype and at
+ * most a charset), else the name's, else application/octet-stream.
+ */
 export function storedType(declared: string | undefined, name: string): string {
-	return headerSafeMediaType(declared) ?? (mediaTypeFor(name) || OCTET_STREAM)
+	return normalizeMediaType(declared) ?? mediaTypeFor(name)
 }
 
 /** The rules, then the key: a refusal here means nothing was sent to COS. */
