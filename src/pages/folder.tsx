@@ -1,5 +1,7 @@
 // The folder listing page: breadcrumbs, sub-folders then files with sizes and dates in the
-// reader's language, a download per file, the level as a zip, and the next page.
+// reader's language, a download per file, the level as a zip, and the next page. On a
+// limited share every download is a POST form that spends one (a GET of a link could be a
+// prefetch or a mail scanner), under a notice of what is left.
 import { raw } from 'hono/html'
 import { formatDate, formatSize } from './i18n/format.ts'
 import { fill, type Lang, messages } from './i18n/index.ts'
@@ -12,8 +14,22 @@ export interface FolderPageEntry {
 }
 
 export interface FolderPageFile extends FolderPageEntry {
+	/** Relative to the share root: what a limited share's form names the file by. */
+	path: string
 	size: number
 	lastModified: Date | undefined
+}
+
+/** A limited share: downloads are spent one at a time by POST, and the page says what is left. */
+export interface FolderPageLimits {
+	/** /_/consume/<id>: spends one download and sends the visitor on to its ticket. */
+	consumeUrl: string
+	/** Downloads left; undefined when the share counts none (only expiresAfterFirstDownload). */
+	remainingDownloads: number | undefined
+	/** Seconds the link lives after its first download, while that has not happened yet. */
+	expiresAfterFirstDownload: number | undefined
+	/** When the link ends, if it does (once downloaded, the clock above has started). */
+	expiresAt: Date | undefined
 }
 
 export interface FolderPageProps {
@@ -23,11 +39,15 @@ export interface FolderPageProps {
 	rootName: string
 	/** From the root down to this level, each with its link. */
 	crumbs: FolderPageEntry[]
+	/** This level relative to the share root: '' at the root, else ending with '/'. */
+	path: string
 	folders: FolderPageEntry[]
 	files: FolderPageFile[]
 	zipUrl: string
 	recursiveZipUrl: string
 	nextUrl: string | undefined
+	/** Set for a limited share: forms instead of links, and the notice. */
+	limits?: FolderPageLimits | undefined
 	languageLinks?: Record<Lang, string> | undefined
 }
 
@@ -41,7 +61,12 @@ const FOLDER_STYLE =
 	'.listing td.num{white-space:nowrap;color:var(--muted);font-size:.9rem}' +
 	'.listing a{color:var(--fg)}' +
 	'.empty{color:var(--muted);margin:1.5rem 0}' +
-	'.pager{margin-top:1.25rem}'
+	'.pager{margin-top:1.25rem}' +
+	'.listing form{margin:0}' +
+	'.listing button.link{padding:0;border:0;background:none;font:inherit;color:var(--fg);text-align:left;' +
+	'text-decoration:underline;text-underline-offset:.15em;overflow-wrap:anywhere;cursor:pointer}' +
+	'.limits{margin:1rem 0 0;padding:.85rem 1.1rem;border-radius:12px;background:var(--soft)}' +
+	'.limits p{margin:.15rem 0}'
 
 function FolderIcon() {
 	return raw(
@@ -49,10 +74,68 @@ function FolderIcon() {
 	)
 }
 
+const SPAN_UNITS = [
+	[86_400, 'dayOne', 'dayOther'],
+	[3_600, 'hourOne', 'hourOther'],
+	[60, 'minuteOne', 'minuteOther'],
+	[1, 'secondOne', 'secondOther'],
+] as const
+
+/** A length of time in its two largest non-zero units: "1 hour", "1 天 12 小时". */
+export function formatSpan(seconds: number, lang: Lang): string {
+	const t = messages(lang)
+	const parts: string[] = []
+	let rest = Math.max(1, Math.floor(seconds))
+	for (const [size, one, other] of SPAN_UNITS) {
+		const count = Math.floor(rest / size)
+		rest -= count * size
+		if (count > 0) parts.push(`${count}${t.unitSeparator}${t[count === 1 ? one : other]}`)
+		else if (parts.length > 0) break
+		if (parts.length === 2) break
+	}
+	return parts.join(' ')
+}
+
+/** What a limited share has left: downloads, time, and that every download counts. */
+function LimitsNotice(props: { lang: Lang; limits: FolderPageLimits }) {
+	const t = messages(props.lang)
+	const { remainingDownloads, expiresAfterFirstDownload, expiresAt } = props.limits
+	const [before = '', after = ''] = t.folderExpiresAt.split('{date}')
+	return (
+		<div class="limits" role="note">
+			<p>
+				<strong>
+					{remainingDownloads === undefined
+						? t.folderLimited
+						: fill(remainingDownloads === 1 ? t.downloadsLeftOne : t.downloadsLeftOther, {
+								count: String(remainingDownloads),
+							})}
+				</strong>
+			</p>
+			{expiresAfterFirstDownload !== undefined ? (
+				<p>{fill(t.folderExpiresAfterFirst, { time: formatSpan(expiresAfterFirstDownload, props.lang) })}</p>
+			) : expiresAt ? (
+				<p>
+					{before}
+					<time datetime={expiresAt.toISOString()}>{formatDate(expiresAt, props.lang)}</time>
+					{after}
+				</p>
+			) : null}
+			<p class="muted">{t.folderLimitNote}</p>
+		</div>
+	)
+}
+
+/** One hidden form field. */
+function Field(props: { name: string; value: string }) {
+	return <input type="hidden" name={props.name} value={props.value} />
+}
+
 export function FolderPage(props: FolderPageProps) {
 	const t = messages(props.lang)
 	const here = props.crumbs.at(-1)?.name ?? props.rootName
 	const empty = props.folders.length === 0 && props.files.length === 0
+	const { limits } = props
 	return (
 		<Layout
 			lang={props.lang}
@@ -76,14 +159,29 @@ export function FolderPage(props: FolderPageProps) {
 					</ol>
 				</nav>
 				<h1>{here}</h1>
-				<div class="actions">
-					<a class="btn primary" href={props.zipUrl} download>
-						{t.folderDownloadZip}
-					</a>
-					<a class="btn secondary" href={props.recursiveZipUrl} download>
-						{t.folderDownloadAll}
-					</a>
-				</div>
+				{limits ? <LimitsNotice lang={props.lang} limits={limits} /> : null}
+				{empty ? null : limits ? (
+					// One form, two buttons: only the button pressed sends its name and value.
+					<form class="actions" method="post" action={limits.consumeUrl}>
+						<Field name="path" value={props.path} />
+						<Field name="zip" value="1" />
+						<button class="btn primary" type="submit">
+							{t.folderDownloadZip}
+						</button>
+						<button class="btn secondary" type="submit" name="recursive" value="1">
+							{t.folderDownloadAll}
+						</button>
+					</form>
+				) : (
+					<div class="actions">
+						<a class="btn primary" href={props.zipUrl} download>
+							{t.folderDownloadZip}
+						</a>
+						<a class="btn secondary" href={props.recursiveZipUrl} download>
+							{t.folderDownloadAll}
+						</a>
+					</div>
+				)}
 				{empty ? (
 					<p class="empty">{t.folderEmpty}</p>
 				) : (
@@ -110,13 +208,26 @@ export function FolderPage(props: FolderPageProps) {
 							{props.files.map((file) => (
 								<tr>
 									<td>
-										<a
-											href={file.href}
-											download={file.name}
-											aria-label={fill(t.folderDownloadFile, { name: file.name })}
-										>
-											{file.name}
-										</a>
+										{limits ? (
+											<form method="post" action={limits.consumeUrl}>
+												<Field name="path" value={file.path} />
+												<button
+													class="link"
+													type="submit"
+													aria-label={fill(t.folderDownloadFile, { name: file.name })}
+												>
+													{file.name}
+												</button>
+											</form>
+										) : (
+											<a
+												href={file.href}
+												download={file.name}
+												aria-label={fill(t.folderDownloadFile, { name: file.name })}
+											>
+												{file.name}
+											</a>
+										)}
 									</td>
 									<td class="num">{formatSize(file.size, props.lang)}</td>
 									<td class="num">

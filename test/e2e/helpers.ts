@@ -18,29 +18,69 @@ import { listProcesses, type ProcessInfo } from '../node/processes.ts'
 // ---------------------------------------------------------------------------------------
 // The stack
 
-export interface ShareBody {
-	key: string
+/** Fields every kind of share takes on create (the admin API's commonCreate). */
+export interface CommonShareBody {
 	id?: string
 	delivery?: 'redirect' | 'stream'
-	filename?: string
-	contentType?: string
 	disposition?: 'attachment' | 'inline'
 	expiresIn?: number
 	expiresAt?: string
 	notBefore?: string
 	signTtl?: number
 	note?: string
+	password?: string
+	/** Have the API generate an extraction code, answered once as `extractionCode`. */
+	extractionCode?: true
+	maxDownloads?: number
+	expiresAfterFirstDownload?: number
+	strict?: boolean
 }
+
+export interface FileShareBody extends CommonShareBody {
+	type?: 'file'
+	key: string
+	filename?: string
+	contentType?: string
+}
+
+export interface FolderShareBody extends CommonShareBody {
+	type: 'folder'
+	prefix: string
+}
+
+export interface UploadShareBody extends CommonShareBody {
+	type: 'upload'
+	prefix: string
+	upload: {
+		maxFileSize: number
+		allowedTypes?: string[]
+		allowedExtensions?: string[]
+		overwrite?: boolean
+		maxFiles?: number
+		maxTotalBytes?: number
+		keyTemplate?: string
+	}
+}
+
+export type ShareBody = FileShareBody | FolderShareBody | UploadShareBody
 
 /** What POST /api/shares answers (the fields these tests read). */
 export interface ShareView {
 	id: string
+	/** A file share's key (a folder or upload link has `prefix` instead). */
 	key: string
+	prefix?: string
 	url: string
 	delivery: 'redirect' | 'stream'
 	status: 'active' | 'scheduled' | 'expired'
 	expiresAt?: string
 	filename?: string
+	protected?: boolean
+	/** The generated extraction code: in the create answer only, and only when asked for. */
+	extractionCode?: string
+	/** A restricted share's counts. */
+	downloads?: number
+	remainingDownloads?: number | null
 }
 
 export interface E2eStack extends Stack {

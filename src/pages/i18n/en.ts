@@ -34,6 +34,8 @@ export const en = {
 	hourOther: 'hours',
 	minuteOne: 'minute',
 	minuteOther: 'minutes',
+	secondOne: 'second',
+	secondOther: 'seconds',
 	ogDescription: '{size} · {expiry}',
 	ogExpires: 'expires {date}',
 
@@ -90,6 +92,11 @@ export const en = {
 	folderEmpty: 'This folder is empty.',
 	folderName: 'Name',
 	folderNextPage: 'Next page',
+	folderLimited: 'The sender has limited the downloads of this link.',
+	folderExpiresAfterFirst: 'This link stops working {time} after its first download.',
+	folderExpiresAt: 'This link stops working on {date}.',
+	folderLimitNote:
+		'Each file or zip you download uses one of this link’s downloads; browsing the folder uses none.',
 
 	uploadTitle: 'Upload files',
 	uploadIntro: 'Files you add here go straight to the owner of this link.',

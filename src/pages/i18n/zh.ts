@@ -36,6 +36,8 @@ export const zh: Messages = {
 	hourOther: '小时',
 	minuteOne: '分钟',
 	minuteOther: '分钟',
+	secondOne: '秒',
+	secondOther: '秒',
 	ogDescription: '{size} · {expiry}',
 	ogExpires: '{date} 过期',
 
@@ -91,6 +93,10 @@ export const zh: Messages = {
 	folderEmpty: '此文件夹是空的。',
 	folderName: '名称',
 	folderNextPage: '下一页',
+	folderLimited: '分享者为此链接设置了下载限制。',
+	folderExpiresAfterFirst: '此链接将在首次下载后 {time}失效。',
+	folderExpiresAt: '此链接将于 {date} 失效。',
+	folderLimitNote: '每下载一个文件或一个 zip 压缩包，都会用掉一次下载次数；浏览文件夹不计次数。',
 
 	uploadTitle: '上传文件',
 	uploadIntro: '你在这里添加的文件会直接交给此链接的所有者。',

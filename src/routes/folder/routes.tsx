@@ -2,16 +2,19 @@
 // file inside it exactly as a file share would; folder-zip.ts streams a level as a zip.
 // Every path comes from the raw URL through http/share-path.ts: nothing outside the prefix.
 import { type Context, Hono, type Next } from 'hono'
-import type { AppEnv } from '../../env.ts'
+import { bucketBaseUrl } from '../../cos/endpoint.ts'
+import type { AppEnv, Config } from '../../env.ts'
 import { notFound } from '../../errors.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
 import { pickLanguage, wantsPage } from '../../http/negotiate.ts'
 import { keyUnder, parseSharePath, type SharePath } from '../../http/share-path.ts'
 import { newNonce, pageCsp } from '../../pages/csp.ts'
-import { FolderPage } from '../../pages/folder.tsx'
+import { FolderPage, type FolderPageLimits } from '../../pages/folder.tsx'
 import { languageLinks } from '../../respond.tsx'
+import { isLimited, type Usage } from '../../shares/limits.ts'
 import type { FolderShareRecord } from '../../shares/schema.ts'
 import { asFileShare, deliverFile } from '../deliver/file.ts'
+import { deliveryOf, presentationOf } from '../deliver/serving.ts'
 import { decodeCursor, type Listing, parseLimit } from './listing.ts'
 import { lastName, listing } from './share.ts'
 import { serveZip } from './zip.ts'
@@ -30,6 +33,34 @@ export function folderRoot(c: Context<AppEnv>, record: FolderShareRecord): Respo
 /** Segments to a URL path, each encoded: what the listing links to. */
 function encodePath(relative: string): string {
 	return relative.split('/').map(encodeURIComponent).join('/')
+}
+
+/** What a limited share's page says is left, and where its forms spend a download. */
+function pageLimits(record: FolderShareRecord, usage: Usage, langQuery: string): FolderPageLimits {
+	return {
+		consumeUrl: `/_/consume/${encodeURIComponent(record.id)}${langQuery}`,
+		remainingDownloads:
+			record.maxDownloads === undefined ? undefined : Math.max(0, record.maxDownloads - usage.downloads),
+		// Once the first download has started its clock, the record's expiresAt already says when.
+		expiresAfterFirstDownload: usage.firstAt === null ? record.expiresAfterFirstDownload : undefined,
+		expiresAt: record.expiresAt === undefined ? undefined : new Date(record.expiresAt),
+	}
+}
+
+/**
+ * The page's CSP. A limited share's forms POST to /_/consume, whose ticket redirects a
+ * redirect-delivered file on to the bucket, and Chromium checks form-action on every hop;
+ * a streamed file or a zip ends on our own origin.
+ */
+function listingCsp(nonce: string, record: FolderShareRecord, page: Listing, config: Config): string {
+	const csp = pageCsp(nonce)
+	if (!isLimited(record)) return csp
+	const toBucket = page.files.some((file) => {
+		const share = asFileShare(record, record.prefix + file.path)
+		return deliveryOf(share, config, () => presentationOf(share)) === 'redirect'
+	})
+	if (!toBucket) return csp
+	return csp.replace("form-action 'self'", `form-action 'self' ${bucketBaseUrl(config.target).origin}`)
 }
 
 function htmlListing(c: Context<AppEnv>, record: FolderShareRecord, page: Listing, url: URL) {
@@ -54,23 +85,26 @@ function htmlListing(c: Context<AppEnv>, record: FolderShareRecord, page: Listin
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
 	c.header('Cache-Control', NO_STORE)
 	c.header('Vary', 'Accept, Accept-Language')
-	c.header('Content-Security-Policy', pageCsp(nonce))
+	c.header('Content-Security-Policy', listingCsp(nonce, record, page, c.var.config))
 	return c.html(
 		<FolderPage
 			lang={lang}
 			nonce={nonce}
 			rootName={rootName}
 			crumbs={crumbs}
+			path={page.path}
 			folders={page.folders.map((f) => ({ name: f.name, href: base + encodePath(f.path) + langQuery }))}
 			files={page.files.map((f) => ({
 				name: f.name,
 				href: base + encodePath(f.path),
+				path: f.path,
 				size: f.size,
 				lastModified: Number.isNaN(Date.parse(f.lastModified)) ? undefined : new Date(f.lastModified),
 			}))}
 			zipUrl={zipBase}
 			recursiveZipUrl={`${zipBase}?recursive=1`}
 			nextUrl={nextUrl}
+			limits={isLimited(record) ? pageLimits(record, c.var.share.usage, langQuery) : undefined}
 			languageLinks={languageLinks(url)}
 		/>,
 	)
