@@ -95,6 +95,7 @@ export function listOf(req: LevelRequest): Promise<ListPage> {
 		maxKeys: req.limit,
 		ttl: req.config.signTtl,
 		now: req.now,
+		timeoutMs: req.config.originTimeoutMs,
 	})
 }
 
