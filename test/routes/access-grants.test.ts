@@ -246,3 +246,65 @@ describe('an upload link stored with download limits before they were refused', 
 		expect(((await refused.json()) as { error: { field: string } }).error.field).toBe('maxDownloads')
 	})
 })
+
+describe('edges of the gate', () => {
+	it('never lets a token made for one share open another, even one naming the other’s grant', async () => {
+		const { env } = await import('cloudflare:workers')
+		const { grantVersion } = await import('../../src/shares/grant.ts')
+		const { readShare } = await import('../../src/shares/store.ts')
+		const { signUnlockToken } = await import('../../src/shares/tokens.ts')
+		await createShare({ key: 'f.bin', id: 'edge-a', password: 'sesame-1' })
+		await createShare({ key: 'f.bin', id: 'edge-b', password: 'sesame-1' })
+		const stored = await readShare(env, 'edge-b')
+		if (stored?.kind !== 'record') throw new Error('edge-b is not stored')
+		// A token for edge-a that carries edge-b's grant: only the id check tells them apart.
+		const token = await signUnlockToken(env.LINK_SECRET as string, {
+			id: 'edge-a',
+			grant: await grantVersion(stored.record),
+			expires: Math.floor(Date.now() / 1000) + 60,
+		})
+		expect((await get('/edge-b', { headers: { ...CURL, authorization: `Bearer ${token}` } })).status).toBe(
+			401,
+		)
+	})
+
+	it('spends nothing for a locked visitor of a protected, limited share', async () => {
+		await createShare({ key: 'f.bin', id: 'edge-both', password: 'sesame-1', maxDownloads: 1 })
+		const res = await get('/_/consume/edge-both', {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			redirect: 'manual',
+		})
+		expect(res.status).toBe(401)
+		const view = (await (await adminRequest('/edge-both')).json()) as { downloads: number }
+		expect(view.downloads).toBe(0)
+	})
+
+	it('ends a ticket with its share’s expiry, also one brought forward after the ticket was made', async () => {
+		mockCos({ body: 'bytes' })
+		await createShare({
+			key: 'f.bin',
+			id: 'edge-expiry',
+			maxDownloads: 3,
+			delivery: 'stream',
+			expiresIn: 3600,
+		})
+		const ticket = await ticketOf('edge-expiry')
+		expect((await patch('edge-expiry', { expiresIn: 60 })).status).toBe(200)
+		expect((await get(ticket, { headers: CURL })).status).toBe(200)
+		vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 61_000)
+		expect((await get(ticket, { headers: CURL })).status).toBe(410)
+	})
+
+	it('shows a link-preview bot the folder level instead of spending a download on a file', async () => {
+		await createShare({ type: 'folder', prefix: 'p/', id: 'edge-bot', maxDownloads: 1 })
+		const res = await get('/edge-bot/sub/a.txt', {
+			headers: { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' },
+			redirect: 'manual',
+		})
+		expect(res.status).toBe(303)
+		expect(res.headers.get('location')).toBe('/edge-bot/sub/')
+		const view = (await (await adminRequest('/edge-bot')).json()) as { downloads: number }
+		expect(view.downloads).toBe(0)
+	})
+})
