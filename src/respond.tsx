@@ -68,7 +68,6 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response | P
 		return c.html(
 			<ErrorPage
 				lang={lang}
-				status={error.status}
 				code={error.code}
 				nonce={nonce}
 				requestId={id}

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { cosAuthorization } from '../../src/cos/sign.ts'
+import { ERRORS } from '../../src/errors.ts'
 import { BUCKET_HOST, createShare, envWith, get, queryParams, request, resetBetweenTests } from './helpers.ts'
 
 resetBetweenTests()
@@ -212,6 +213,10 @@ describe('methods and negotiation', () => {
 		expect(res.status).toBe(405)
 		expect(res.headers.get('allow')).toBe('GET, HEAD')
 		expect(res.headers.get('content-type')).toContain('text/html')
+		// The catalogue's sentence, never the call site's detail (meant for API clients).
+		const html = await res.text()
+		expect(html).toContain(ERRORS.method_not_allowed.en)
+		expect(html).not.toContain('GET or HEAD')
 	})
 
 	it.each([
