@@ -143,7 +143,7 @@ export const ERRORS = {
 	precondition_failed: {
 		status: 412,
 		en: 'The share has changed since that revision; read it again and retry.',
-		zh: '分享已被他人修改，请重新读取后再试。',
+		zh: '分享在此期间已被修改，请重新读取后再试。',
 	},
 	// A stored record this version cannot read, as the admin API meets it (a PATCH is a 409).
 	invalid_record_admin: {
