@@ -68,7 +68,7 @@ const MAX_CACHE_MAX_BYTES = 96 * 1024 * 1024
 export class ConfigError extends AppError {
 	readonly setting: string
 	constructor(setting: string, problem: string) {
-		super(500, 'misconfigured', `The worker is misconfigured: ${setting} ${problem}.`, { setting })
+		super('misconfigured', `${setting} ${problem}.`, { setting })
 		this.setting = setting
 	}
 }

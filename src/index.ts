@@ -19,7 +19,7 @@ app.route('/', system)
 app.route('/api/shares', admin)
 app.route('/', shareRoutes)
 
-app.notFound((c) => errorResponse(c, new AppError(404, 'not_found', 'There is nothing at this address.')))
+app.notFound((c) => errorResponse(c, new AppError('not_found')))
 app.onError(onError)
 
 // A warm, memoized redirect is answered before the router: the benchmarked hot path. Set

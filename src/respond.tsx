@@ -2,7 +2,7 @@
 import type { Context } from 'hono'
 import { CredentialsExpiredError } from './cos/errors.ts'
 import type { AppEnv } from './env.ts'
-import { AppError } from './errors.ts'
+import { AppError, ERRORS, publicCode } from './errors.ts'
 import { SECURITY_HEADERS } from './http/headers.ts'
 import { pickLanguage } from './http/negotiate.ts'
 import { log, redact } from './log.ts'
@@ -35,19 +35,39 @@ export function languageLinks(url: string | URL): Record<Lang, string> {
 	return links
 }
 
+/** `?lang=`, then Accept-Language, then English: the language of an error's message. */
+export function requestLanguage(c: Context<AppEnv>): Lang {
+	return pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
+}
+
+/**
+ * An error as API clients see it: its public code, the catalogue's sentence in `lang` as
+ * the message, what the call site knew more precisely as `detail`, and its details.
+ */
+export function errorFields(error: AppError, lang: Lang) {
+	return {
+		code: publicCode(error.code),
+		message: ERRORS[error.code][lang],
+		...(error.detail === undefined ? {} : { detail: error.detail }),
+		...error.details,
+	}
+}
+
 export function errorResponse(c: Context<AppEnv>, error: AppError): Response | Promise<Response> {
 	const id = requestId(c)
 	c.header('Cache-Control', 'private, no-store')
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
-	if (!c.req.path.startsWith('/api/')) c.header('Vary', 'Accept, Accept-Language', { append: true })
+	// Pages and JSON messages alike speak the request's language.
+	c.header('Vary', c.req.path.startsWith('/api/') ? 'Accept-Language' : 'Accept, Accept-Language', {
+		append: true,
+	})
+	const lang = requestLanguage(c)
 	if (wantsHtml(c)) {
 		const nonce = newNonce()
-		const lang = pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
 		c.header('Content-Security-Policy', pageCsp(nonce))
 		return c.html(
 			<ErrorPage
 				lang={lang}
-				status={error.status}
 				code={error.code}
 				nonce={nonce}
 				requestId={id}
@@ -56,34 +76,22 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response | P
 			error.status,
 		)
 	}
-	return c.json(
-		{
-			error: {
-				code: error.code,
-				message: error.message,
-				...error.details,
-				requestId: id,
-			},
-		},
-		error.status,
-	)
+	return c.json({ error: { ...errorFields(error, lang), requestId: id } }, error.status)
 }
 
 /** Typed errors from layers that know nothing of HTTP, as the errors a client sees. */
 function asAppError(error: Error): AppError | undefined {
 	if (error instanceof AppError) return error
 	// Any route that signs can meet an expired temporary key; none needs to catch it itself.
-	if (error instanceof CredentialsExpiredError)
-		return new AppError(503, error.code, 'The storage credentials have expired. Please try again later.')
-	if (error instanceof ShareNotFoundError) return new AppError(404, 'share_not_found', error.message)
-	if (error instanceof ShareExistsError) return new AppError(409, 'share_exists', error.message)
-	if (error instanceof PreconditionFailedError) return new AppError(412, 'precondition_failed', error.message)
+	if (error instanceof CredentialsExpiredError) return new AppError(error.code)
+	if (error instanceof ShareNotFoundError) return new AppError('share_not_found', error.message)
+	if (error instanceof ShareExistsError) return new AppError('share_exists', error.message)
+	if (error instanceof PreconditionFailedError) return new AppError('precondition_failed', error.message)
 	if (error instanceof InvalidShareError)
-		return new AppError(400, 'invalid_body', error.message, { field: error.field })
+		return new AppError('invalid_body', error.message, { field: error.field })
 	// An edit of a record this code cannot read: the request is fine, the stored state is not.
-	if (error instanceof UneditableRecordError) return new AppError(409, 'invalid_record', error.message)
-	if (error instanceof InvalidRecordError)
-		return new AppError(500, 'invalid_record', 'This share is stored in a form this version cannot read.')
+	if (error instanceof UneditableRecordError) return new AppError('invalid_record_admin', error.message)
+	if (error instanceof InvalidRecordError) return new AppError('invalid_record')
 	return undefined
 }
 
@@ -103,5 +111,5 @@ export function onError(caught: Error, c: Context<AppEnv>): Response | Promise<R
 		message: redact(error.message),
 		requestId: requestId(c),
 	})
-	return errorResponse(c, new AppError(500, 'internal_error', 'Something went wrong. Please try again.'))
+	return errorResponse(c, new AppError('internal_error'))
 }

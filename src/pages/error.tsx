@@ -1,43 +1,40 @@
-// The friendly error page: a title and a sentence per status in the reader's language, and
-// the request id to quote when asking for help.
+// The friendly error page: a title per status (or per code, where the status would tell
+// the wrong story), the catalogue's sentence for the error in the reader's language, and
+// the request id to quote when asking for help. A call site's `detail` is for API clients
+// and never shown here.
+import { ERRORS, type ErrorCode } from '../errors.ts'
 import { type Lang, type MessageKey, messages } from './i18n/index.ts'
 import { Layout } from './layout.tsx'
 
 export interface ErrorPageProps {
 	lang: Lang
-	status: number
+	/** The error: its status and its sentence come from the catalogue. */
+	code: ErrorCode
 	nonce: string
-	/** The machine code of the error: some have words of their own, more precise than the status. */
-	code?: string | undefined
 	requestId?: string | undefined
 	languageLinks?: Record<Lang, string> | undefined
 }
 
-// Errors whose status alone would tell a visitor the wrong story (a spent one-time link is
+// Errors whose status title would tell a visitor the wrong story (a spent one-time link is
 // a 410, but "expired" is not what happened).
-const BY_CODE: Partial<Record<string, readonly [MessageKey, MessageKey]>> = {
-	download_limit_reached: ['errorLimitReached', 'errorLimitReachedMessage'],
-	ticket_required: ['errorTicketRequired', 'errorTicketRequiredMessage'],
-	object_not_found: ['errorObjectGone', 'errorObjectGoneMessage'],
-	zip_too_large: ['errorZipTooLarge', 'errorZipTooLargeMessage'],
-	upload_quota_reached: ['errorUploadQuota', 'errorUploadQuotaMessage'],
+const TITLE_BY_CODE: Partial<Record<ErrorCode, MessageKey>> = {
+	download_limit_reached: 'errorLimitReached',
+	object_not_found: 'errorObjectGone',
+	zip_too_large: 'errorZipTooLarge',
+	upload_quota_reached: 'errorUploadQuota',
 }
 
-/** The table's title and message for an error code or its status, or the generic pair. */
-export function errorText(lang: Lang, status: number, code?: string): { title: string; message: string } {
+/** The status, title and sentence of an error code's page. */
+export function errorText(lang: Lang, code: ErrorCode): { status: number; title: string; message: string } {
 	const t = messages(lang)
-	const own = code === undefined ? undefined : BY_CODE[code]
-	if (own) return { title: t[own[0]], message: t[own[1]] }
-	const title = `error${status}` as MessageKey
-	const message = `error${status}Message` as MessageKey
-	return title in t && message in t
-		? { title: t[title], message: t[message] }
-		: { title: t.errorTitle, message: t.errorMessage }
+	const { status } = ERRORS[code]
+	// Every status in the catalogue has a title: the template type says so.
+	return { status, title: t[TITLE_BY_CODE[code] ?? `error${status}`], message: ERRORS[code][lang] }
 }
 
 export function ErrorPage(props: ErrorPageProps) {
 	const t = messages(props.lang)
-	const { title, message } = errorText(props.lang, props.status, props.code)
+	const { status, title, message } = errorText(props.lang, props.code)
 	return (
 		<Layout
 			lang={props.lang}
@@ -46,10 +43,10 @@ export function ErrorPage(props: ErrorPageProps) {
 			languageLinks={props.languageLinks}
 		>
 			<section class="card error">
-				<p class="status">{props.status}</p>
+				<p class="status">{status}</p>
 				<h1>{title}</h1>
 				<p>{message}</p>
-				{props.status === 404 || props.status === 410 ? <p>{t.home}</p> : null}
+				{status === 404 || status === 410 ? <p>{t.home}</p> : null}
 				{props.requestId ? (
 					<p class="muted">
 						<small>

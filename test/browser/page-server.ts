@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { crc32, deflateSync } from 'node:zlib'
+import { ERRORS, type ErrorCode } from '../../src/errors.ts'
 import { SECURITY_HEADERS } from '../../src/http/headers.ts'
 import { pickLanguage } from '../../src/http/negotiate.ts'
 import { newNonce, pageCsp } from '../../src/pages/csp.ts'
@@ -78,20 +79,24 @@ async function sendPage(
 	res.end(html)
 }
 
+/** A code of the catalogue: `/error/<code>` renders its page. */
+function isErrorCode(value: string): value is ErrorCode {
+	return Object.hasOwn(ERRORS, value)
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> {
 	const url = new URL(req.url ?? '/', origin)
 	const lang = pickLanguage(req.headers['accept-language'], url.searchParams.get('lang'))
 	const nonce = newNonce()
-	const error = /^\/error\/(\d{3})$/.exec(url.pathname)
-	if (error) {
-		const status = Number(error[1])
+	const code = /^\/error\/(\w+)$/.exec(url.pathname)?.[1]
+	if (code !== undefined && isErrorCode(code)) {
 		return sendPage(
 			res,
-			status,
+			ERRORS[code].status,
 			nonce,
 			ErrorPage({
 				lang,
-				status,
+				code,
 				nonce,
 				requestId: 'b6f1c1de-5e1a-4c55-9d7c-2f1f0c8a9e01',
 				languageLinks: languageLinks(url),

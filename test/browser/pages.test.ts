@@ -67,13 +67,13 @@ async function expectWellFormed(page: Page, lang: string, width: number, request
 
 describe('error page', () => {
 	it.each(MATRIX)(
-		'404 in $lang, $scheme, $width px: standards mode, styled, accessible',
+		'share_not_found (404) in $lang, $scheme, $width px: standards mode, styled, accessible',
 		async ({ lang, scheme, width }) => {
 			const page = b.page
 			const requests = recordRequests(page)
 			await page.setViewportSize({ width, height: 800 })
 			await page.emulateMedia({ colorScheme: scheme })
-			const response = await page.goto(`${server.origin}/error/404?lang=${lang}`)
+			const response = await page.goto(`${server.origin}/error/share_not_found?lang=${lang}`)
 			expect(response?.status()).toBe(404)
 			await expectWellFormed(page, lang, width, requests)
 			expect(await page.locator('h1').textContent()).toBe(lang === 'zh' ? '链接不存在' : 'Link not found')

@@ -87,7 +87,7 @@ describe('error pages', () => {
 			outcome.response,
 			404,
 			'Link not found',
-			'There is nothing at this address. The link may be mistyped, or it was revoked.',
+			'There is no share at this address. The link may be mistyped, or it was revoked.',
 		)
 		await screenshot(b.page, '404-link-not-found')
 		expect(b.events.downloads).toEqual([])
@@ -107,7 +107,7 @@ describe('error pages', () => {
 			outcome.response,
 			410,
 			'This link has expired',
-			'The file is no longer shared here. Ask the sender for a new link.',
+			'This share’s time is up. Ask the sender for a new link.',
 		)
 		await screenshot(b.page, '410-expired')
 		expect(b.events.downloads).toEqual([])
@@ -131,7 +131,7 @@ describe('error pages', () => {
 			after,
 			404,
 			'Link not found',
-			'There is nothing at this address. The link may be mistyped, or it was revoked.',
+			'There is no share at this address. The link may be mistyped, or it was revoked.',
 			consoleFrom,
 		)
 		expect(b.page.url()).toBe(share.url)

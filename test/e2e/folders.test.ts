@@ -146,9 +146,9 @@ describe('downloading from a folder share', () => {
 	it('refuses a recursive zip of more than 1,000 files with 413 and a clear message', async () => {
 		const res = await fetch(`${e2e.stack.workerUrl}/_/zip/demo-folder/?recursive=1`, JSON_ACCEPT)
 		expect(res.status).toBe(413)
-		const body = (await res.json()) as { error: { code: string; message: string } }
+		const body = (await res.json()) as { error: { code: string; detail: string } }
 		expect(body.error.code).toBe('zip_too_large')
-		expect(body.error.message).toContain('1000 files')
+		expect(body.error.detail).toContain('1000 files')
 	})
 
 	it('answers a path outside the prefix with 404', async () => {

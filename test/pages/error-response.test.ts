@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ERRORS } from '../../src/errors.ts'
 import { request } from '../routes/helpers.ts'
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
@@ -13,6 +14,7 @@ describe('error pages through the renderer', () => {
 		const html = await res.text()
 		expect(html).toContain('<html lang="zh-CN">')
 		expect(html).toContain('链接不存在')
+		expect(html).toContain(ERRORS.share_not_found.zh)
 	})
 
 	it('answers in English by default', async () => {

@@ -1,70 +1,81 @@
 import { describe, expect, it } from 'vitest'
+import { ERRORS, type ErrorCode } from '../../src/errors.ts'
 import { ErrorPage } from '../../src/pages/error.tsx'
+import { LANGS } from '../../src/pages/i18n/index.ts'
 import { render } from './render.ts'
 
 const nonce = 'bm9uY2Utbm9uY2Utbm9uY2U='
 
 describe('ErrorPage', () => {
 	it('starts with the HTML doctype, so browsers render in standards mode', async () => {
-		const html = await render(<ErrorPage lang="en" status={404} nonce={nonce} />)
+		const html = await render(<ErrorPage lang="en" code="share_not_found" nonce={nonce} />)
 		expect(html.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true)
 	})
 
 	it.each([
-		['en', 404, 'Link not found', 'There is nothing at this address'],
-		['en', 410, 'This link has expired', 'Ask the sender for a new link'],
-		['en', 503, 'Temporarily unavailable', 'cannot reach the file storage'],
-		['zh', 404, '链接不存在', '这个地址什么也没有'],
-		['zh', 410, '链接已过期', '请向发送者索取新的链接'],
-		['zh', 502, '存储没有响应', '文件存储没有及时响应'],
-	] as const)('in %s, %i says "%s"', async (lang, status, title, message) => {
-		const html = await render(<ErrorPage lang={lang} status={status} nonce={nonce} />)
+		['en', 'share_not_found', 404, 'Link not found', 'There is no share at this address'],
+		['en', 'share_expired', 410, 'This link has expired', 'Ask the sender for a new link'],
+		['en', 'credentials_expired', 503, 'Temporarily unavailable', 'storage credentials have expired'],
+		['zh', 'share_not_found', 404, '链接不存在', '这个地址没有分享'],
+		['zh', 'share_expired', 410, '链接已过期', '请联系分享者获取新的链接'],
+		['zh', 'origin_error', 502, '存储没有响应', '文件存储暂时没有正常响应'],
+	] as const)('in %s, %s is a %i that says "%s"', async (lang, code, status, title, message) => {
+		const html = await render(<ErrorPage lang={lang} code={code} nonce={nonce} />)
 		expect(html).toContain(`<title>${title} · coslink</title>`)
+		expect(html).toContain(`<p class="status">${status}</p>`)
 		expect(html).toContain(`<h1>${title}</h1>`)
 		expect(html).toContain(message)
 	})
 
 	it.each([
-		['en', 410, 'download_limit_reached', 'All downloads used'],
-		['zh', 410, 'download_limit_reached', '下载次数已用完'],
-		['en', 413, 'zip_too_large', 'Folder too large to zip'],
-		['zh', 409, 'upload_quota_reached', '已达到上传上限'],
-		['en', 404, 'object_not_found', 'File no longer available'],
-	] as const)('in %s, %i with code %s says "%s", not the status title', async (lang, status, code, title) => {
-		const html = await render(<ErrorPage lang={lang} status={status} code={code} nonce={nonce} />)
+		['en', 'download_limit_reached', 'All downloads used'],
+		['zh', 'download_limit_reached', '下载次数已用完'],
+		['en', 'zip_too_large', 'Folder too large to zip'],
+		['zh', 'upload_quota_reached', '已达到上传上限'],
+		['en', 'object_not_found', 'File no longer available'],
+	] as const)('in %s, %s says "%s", not the status title', async (lang, code, title) => {
+		const html = await render(<ErrorPage lang={lang} code={code} nonce={nonce} />)
 		expect(html).toContain(`<h1>${title}</h1>`)
 	})
 
 	it('uses the status title for a code without words of its own', async () => {
-		const html = await render(<ErrorPage lang="en" status={410} code="share_expired" nonce={nonce} />)
+		const html = await render(<ErrorPage lang="en" code="share_expired" nonce={nonce} />)
 		expect(html).toContain('<h1>This link has expired</h1>')
 	})
 
 	it.each([
-		[429, 'Too many attempts'],
-		[416, 'Range not available'],
-	] as const)('has its own title for %i', async (status, title) => {
-		const html = await render(<ErrorPage lang="en" status={status} nonce={nonce} />)
+		['too_many_attempts', 'Too many attempts'],
+		['length_required', 'File size not given'],
+	] as const)('has a title for %s', async (code, title) => {
+		const html = await render(<ErrorPage lang="en" code={code} nonce={nonce} />)
 		expect(html).toContain(`<h1>${title}</h1>`)
 	})
 
+	const everyPage = LANGS.flatMap((lang) =>
+		(Object.keys(ERRORS) as ErrorCode[]).map((code) => [lang, code] as const),
+	)
+	it.each(everyPage)('in %s, %s has a title and says the catalogue’s sentence', async (lang, code) => {
+		const html = await render(<ErrorPage lang={lang} code={code} nonce={nonce} />)
+		expect(html).toMatch(/<h1>[^<]+<\/h1>/)
+		expect(html).toContain(`<p class="status">${ERRORS[code].status}</p>`)
+		// The page escapes what it prints; the sentences have nothing to escape.
+		expect(html).toContain(`<p>${ERRORS[code][lang]}</p>`)
+	})
+
 	it('marks the Chinese page as zh-CN', async () => {
-		const html = await render(<ErrorPage lang="zh" status={404} nonce={nonce} />)
+		const html = await render(<ErrorPage lang="zh" code="share_not_found" nonce={nonce} />)
 		expect(html).toContain('<html lang="zh-CN">')
 	})
 
-	it('falls back to a generic title for a status without its own', async () => {
-		const html = await render(<ErrorPage lang="en" status={418} nonce={nonce} />)
-		expect(html).toContain('<h1>Something went wrong</h1>')
-	})
-
 	it('shows the request id, escaped', async () => {
-		const html = await render(<ErrorPage lang="en" status={500} nonce={nonce} requestId={'req-1<b>"'} />)
+		const html = await render(
+			<ErrorPage lang="en" code="internal_error" nonce={nonce} requestId={'req-1<b>"'} />,
+		)
 		expect(html).toContain('<code>req-1&lt;b&gt;&quot;</code>')
 	})
 
 	it('emits the stylesheet raw, quotes intact, under the nonce', async () => {
-		const html = await render(<ErrorPage lang="en" status={404} nonce={nonce} />)
+		const html = await render(<ErrorPage lang="en" code="share_not_found" nonce={nonce} />)
 		expect(html).toContain(`<style nonce="${nonce}">`)
 		expect(html).toContain('"Segoe UI"')
 		expect(html).toContain('"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC"')
@@ -72,7 +83,7 @@ describe('ErrorPage', () => {
 	})
 
 	it('has no script and no inline style attribute', async () => {
-		const html = await render(<ErrorPage lang="en" status={404} nonce={nonce} />)
+		const html = await render(<ErrorPage lang="en" code="share_not_found" nonce={nonce} />)
 		expect(html).not.toContain('<script')
 		expect(html).not.toMatch(/\sstyle="/)
 	})
@@ -81,7 +92,7 @@ describe('ErrorPage', () => {
 		const html = await render(
 			<ErrorPage
 				lang="zh"
-				status={404}
+				code="share_not_found"
 				nonce={nonce}
 				languageLinks={{ en: '/x?lang=en', zh: '/x?lang=zh' }}
 			/>,

@@ -10,7 +10,8 @@ beforeEach(async () => {
 })
 
 async function errorOf(res: Response) {
-	return ((await res.json()) as { error: { code: string; message: string; field?: string } }).error
+	return ((await res.json()) as { error: { code: string; message: string; detail?: string; field?: string } })
+		.error
 }
 
 describe('admin authentication', () => {
@@ -98,7 +99,8 @@ describe('POST /api/shares', () => {
 		const error = await errorOf(res)
 		expect(error.code).toBe('invalid_body')
 		expect(error.field).toBe(field)
-		expect(error.message.startsWith(`${field}:`)).toBe(true)
+		expect(error.message).toBe('The request is not valid.')
+		expect(error.detail?.startsWith(`${field}:`)).toBe(true)
 	})
 
 	it('answers 400 for a body that is not JSON', async () => {

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { cosAuthorization } from '../../src/cos/sign.ts'
+import { ERRORS } from '../../src/errors.ts'
 import { BUCKET_HOST, createShare, envWith, get, queryParams, request, resetBetweenTests } from './helpers.ts'
 
 resetBetweenTests()
@@ -179,9 +180,11 @@ describe('share rules', () => {
 		await createShare({ key: 'x.bin', id: 'misconf-1' })
 		const res = await get('/misconf-1', {}, envWith({ SIGN_TTL: 'forever' }))
 		expect(res.status).toBe(500)
-		const body = (await res.json()) as { error: { code: string; setting: string; message: string } }
-		expect(body.error).toMatchObject({ code: 'misconfigured', setting: 'SIGN_TTL' })
-		expect(body.error.message).not.toContain('forever')
+		const text = await res.text()
+		expect(JSON.parse(text)).toMatchObject({
+			error: { code: 'misconfigured', setting: 'SIGN_TTL', detail: expect.stringContaining('SIGN_TTL') },
+		})
+		expect(text).not.toContain('forever')
 	})
 
 	it('answers 503 credentials_expired once the temporary key has expired', async () => {
@@ -210,6 +213,10 @@ describe('methods and negotiation', () => {
 		expect(res.status).toBe(405)
 		expect(res.headers.get('allow')).toBe('GET, HEAD')
 		expect(res.headers.get('content-type')).toContain('text/html')
+		// The catalogue's sentence, never the call site's detail (meant for API clients).
+		const html = await res.text()
+		expect(html).toContain(ERRORS.method_not_allowed.en)
+		expect(html).not.toContain('GET or HEAD')
 	})
 
 	it.each([

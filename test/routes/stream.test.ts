@@ -438,9 +438,9 @@ describe('stream delivery: origin failures', () => {
 		mockOrigin(() => cosError(403, 'DownloadForbidden'))
 		const res = await get('/apk-1')
 		expect(res.status).toBe(403)
-		const body = (await res.json()) as { error: { code: string; message: string } }
+		const body = (await res.json()) as { error: { code: string; detail: string } }
 		expect(body.error.code).toBe('download_forbidden')
-		expect(body.error.message).toContain('custom origin domain')
+		expect(body.error.detail).toContain('custom origin domain')
 	})
 
 	it('answers 502 when COS does not answer before the timeout', async () => {

@@ -403,9 +403,9 @@ describe('key templates in the admin API', () => {
 			},
 		})
 		expect(res.status).toBe(400)
-		const body = (await res.json()) as { error: { field: string; message: string } }
+		const body = (await res.json()) as { error: { field: string; detail: string } }
 		expect(body.error.field).toBe('upload.keyTemplate')
-		expect(body.error.message).toContain('{user}')
+		expect(body.error.detail).toContain('{user}')
 	})
 })
 

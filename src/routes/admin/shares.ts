@@ -5,6 +5,7 @@ import type { z } from 'zod'
 import { type AppEnv, readConfig, requireLinkSecret } from '../../env.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { NO_STORE } from '../../http/headers.ts'
+import { errorFields, requestLanguage } from '../../respond.tsx'
 import { buildRecord } from '../../shares/edit.ts'
 import { isShareId, randomId } from '../../shares/id.ts'
 import { grantFor, isLimited, NO_USAGE, type Usage, usageView } from '../../shares/limits.ts'
@@ -49,11 +50,7 @@ admin.use(async (c, next) => {
 	const config = readConfig(c.env)
 	if (!(await hasAdminToken(c.req.header('authorization'), config.adminToken))) {
 		c.header('WWW-Authenticate', 'Bearer realm="coslink"')
-		throw new AppError(
-			401,
-			'unauthorized',
-			'A valid "Authorization: Bearer <ADMIN_TOKEN>" header is required.',
-		)
+		throw new AppError('unauthorized', 'Send the admin token as "Authorization: Bearer <ADMIN_TOKEN>".')
 	}
 	c.set('config', config)
 	await next()
@@ -63,7 +60,7 @@ admin.use(
 	bodyLimit({
 		maxSize: MAX_BODY_BYTES,
 		onError: () => {
-			throw new AppError(413, 'body_too_large', `The request body is over ${MAX_BODY_BYTES} bytes.`)
+			throw new AppError('body_too_large', `The request body is over ${MAX_BODY_BYTES} bytes.`)
 		},
 	}),
 )
@@ -71,12 +68,12 @@ admin.use(
 async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
 	const type = c.req.header('content-type') ?? ''
 	if (!/^application\/json\s*(;|$)/i.test(type))
-		throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.')
+		throw new AppError('unsupported_media_type', 'Send the body as application/json.')
 	let raw: unknown
 	try {
 		raw = await c.req.json()
 	} catch {
-		throw new AppError(400, 'invalid_body', 'The body is not valid JSON.')
+		throw new AppError('invalid_body', 'The body is not valid JSON.')
 	}
 	const result = schema.safeParse(raw)
 	if (!result.success) {
@@ -86,7 +83,7 @@ async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.i
 		const path = issue?.path.join('.') ?? ''
 		const field = unknownKey ? (path ? `${path}.${unknownKey}` : unknownKey) : path || 'body'
 		const message = unknownKey ? 'is not a known field' : (issue?.message ?? 'is invalid')
-		throw new AppError(400, 'invalid_body', `${field}: ${message}`, { field })
+		throw new AppError('invalid_body', `${field}: ${message}`, { field })
 	}
 	return result.data
 }
@@ -209,7 +206,7 @@ admin.get('/', async (c) => {
 	const limitText = c.req.query('limit')
 	const limit = limitText === undefined ? DEFAULT_PAGE : Number(limitText)
 	if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-		throw new AppError(400, 'invalid_body', 'limit: must be a whole number from 1 to 1000', {
+		throw new AppError('invalid_body', 'limit: must be a whole number from 1 to 1000', {
 			field: 'limit',
 		})
 	const page = await listShares(c.env.SHARES, limit, c.req.query('cursor'))
@@ -237,7 +234,7 @@ admin.get('/:id', async (c) => {
 	return c.json({
 		id,
 		invalid: true,
-		error: { code: 'invalid_record', message: stored.message },
+		error: errorFields(new AppError('invalid_record_admin', stored.message), requestLanguage(c)),
 		raw: stored.raw,
 	})
 })

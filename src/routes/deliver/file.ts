@@ -74,7 +74,7 @@ export async function deliverProbe(
 	const length = Number(upstream.headers.get('content-length') ?? Number.NaN)
 	if (hasBody && !(length <= 1)) {
 		await upstream.body?.cancel()
-		throw new AppError(502, 'origin_error', 'The storage service answered a one-byte request with more.')
+		throw new AppError('origin_error', 'The storage service answered a one-byte request with more.')
 	}
 	return relay(c, 'GET', presentationOf(record), upstream, PROBE_CACHING)
 }

@@ -25,7 +25,7 @@ async function cosErrorCode(response: Response): Promise<string | undefined> {
 export async function originFailure(c: Context<AppEnv>, upstream: Response): Promise<never> {
 	if (upstream.status === 404) {
 		await upstream.body?.cancel()
-		throw new AppError(404, 'object_not_found', 'The shared file is no longer in storage.')
+		throw new AppError('object_not_found')
 	}
 	const cosCode = await cosErrorCode(upstream)
 	log('warn', 'origin_error', {
@@ -36,11 +36,10 @@ export async function originFailure(c: Context<AppEnv>, upstream: Response): Pro
 	})
 	if (cosCode === 'DownloadForbidden')
 		throw new AppError(
-			403,
 			'download_forbidden',
 			'COS refuses to serve .apk and .ipa files from the default bucket domain. Bind a custom origin domain to the bucket and set COS_ENDPOINT to it.',
 		)
-	throw new AppError(502, 'origin_error', 'The storage service did not deliver the file. Please try again.')
+	throw new AppError('origin_error', 'The storage service did not deliver the file.')
 }
 
 /** COS could not be reached at all (or not in time): a 502, and one warn line. */
@@ -49,9 +48,9 @@ export function originUnreachable(c: Context<AppEnv>, error: unknown): never {
 		type: error instanceof Error ? error.name : 'unknown',
 		requestId: requestId(c),
 	})
-	const message =
+	const detail =
 		error instanceof OriginTimeoutError
 			? 'The storage service did not answer in time.'
 			: 'The storage service could not be reached.'
-	throw new AppError(502, 'origin_error', `${message} Please try again.`)
+	throw new AppError('origin_error', detail)
 }

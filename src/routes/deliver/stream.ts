@@ -20,7 +20,7 @@ export async function streamObject(
 	look: Presentation,
 ): Promise<Response> {
 	const oversized = oversizedHeader(c.req.raw.headers)
-	if (oversized) throw new AppError(431, 'header_too_large', `The ${oversized} request header is too large.`)
+	if (oversized) throw new AppError('header_too_large', `The ${oversized} request header is too large.`)
 	if (serving.edgeCache) return deliverCached(c, serving, serving.edgeCache, look)
 	const upstream = await fetchObject(c, serving, c.req.raw.headers)
 	return relay(c, serving.method, look, upstream, PRIVATE)

@@ -17,14 +17,14 @@ export async function servePreview(c: Context<AppEnv>): Promise<Response> {
 	const { record, now } = c.var.share
 	if (record.type !== 'file') throw notFound()
 	// Authorize refuses it already: a limited share's bytes leave only through a ticket.
-	if (isLimited(record)) throw new AppError(404, 'not_found', 'This file has no preview.')
+	if (isLimited(record)) throw new AppError('not_found', 'This file has no preview.')
 	const look = presentationOf(record)
 	// COS's stored type is needed only when the share names none; the HEAD is remembered,
 	// so a player's run of Range requests asks COS once.
 	const stored = look.contentType ? undefined : (await objectInfo(c, record, config, now)).contentType
 	const type = effectiveType(look.contentType, stored, look.filename)
 	if (type === undefined || previewKind(type) === 'none')
-		throw new AppError(404, 'not_found', 'This file has no preview.')
+		throw new AppError('not_found', 'This file has no preview.')
 	const serving = servingOf(record, config, c.req.method === 'HEAD' ? 'HEAD' : 'GET', now)
 	const response = await streamObject(c, serving, {
 		filename: look.filename,

@@ -41,7 +41,7 @@ async function serveFile(c: Context<AppEnv>, record: FileShareRecord, negotiated
 
 function methodNotAllowed(c: Context<AppEnv>): never {
 	c.header('Allow', 'GET, HEAD')
-	throw new AppError(405, 'method_not_allowed', 'Share links can only be read (GET or HEAD).')
+	throw new AppError('method_not_allowed', 'Share links can only be read (GET or HEAD).')
 }
 
 // The share's own address: each kind of share answers it its own way.

@@ -62,7 +62,7 @@ export function decodeCursor(level: string, cursor: string): string {
 	try {
 		assertObjectKey(marker)
 	} catch {
-		throw new AppError(400, 'invalid_query', 'The cursor is not one this listing gave out.')
+		throw new AppError('invalid_query', 'The cursor is not one this listing gave out.')
 	}
 	return marker
 }
@@ -71,7 +71,7 @@ export function parseLimit(raw: string | undefined): number {
 	if (raw === undefined) return MAX_LIST_KEYS
 	const value = Number(raw)
 	if (!/^\d{1,4}$/.test(raw) || value < 1 || value > MAX_LIST_KEYS)
-		throw new AppError(400, 'invalid_query', `limit must be a whole number from 1 to ${MAX_LIST_KEYS}.`)
+		throw new AppError('invalid_query', `limit must be a whole number from 1 to ${MAX_LIST_KEYS}.`)
 	return value
 }
 

@@ -22,12 +22,12 @@ function listingFailed(error: unknown): never {
 			reason: error.timedOut ? 'timeout' : error.status === 0 ? 'unreachable' : 'answer',
 			type: cause,
 		})
-		const message = error.timedOut
+		const detail = error.timedOut
 			? 'The storage service did not answer in time.'
 			: error.status === 0
 				? 'The storage service could not be reached.'
 				: 'The storage service could not list this folder.'
-		throw new AppError(502, 'origin_error', `${message} Please try again.`)
+		throw new AppError('origin_error', detail)
 	}
 	throw error
 }

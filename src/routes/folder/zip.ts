@@ -21,10 +21,8 @@ interface Collected {
 
 function tooLarge(config: Config): never {
 	throw new AppError(
-		413,
 		'zip_too_large',
-		`This folder is too large to download as one zip (at most ${config.zipMaxFiles} files and ` +
-			`${config.zipMaxBytes} bytes). Download a sub-folder or the files one by one.`,
+		`A zip holds at most ${config.zipMaxFiles} files and ${config.zipMaxBytes} bytes.`,
 	)
 }
 

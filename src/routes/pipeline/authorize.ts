@@ -60,7 +60,7 @@ function limited(c: Context<AppEnv>, record: ShareRecord, intent: Intent): Promi
 			return Promise.resolve(redirect(303, intent.listing))
 		case 'preview':
 			// A preview would be a download that spends nothing.
-			throw new AppError(404, 'not_found', 'This file has no preview.')
+			throw new AppError('not_found', 'This file has no preview.')
 		case 'probe':
 			return deliverProbe(c, probed(record, intent.target), c.var.config, c.var.share.now)
 		case 'download':

@@ -117,19 +117,16 @@ export function langQuery(c: Context<AppEnv>): string {
 export function passwordRequired(c: Context<AppEnv>): never {
 	c.header('WWW-Authenticate', 'Bearer realm="coslink"')
 	throw new AppError(
-		401,
 		'password_required',
-		'This share is protected. Unlock it with POST /_/unlock/<id> and send "Authorization: Bearer <token>".',
+		'Unlock it with POST /_/unlock/<id> and send "Authorization: Bearer <token>".',
 	)
 }
 
 /** The error of a download the share's Durable Object would not grant. */
 export function notGranted(reason: Exclude<Grant, 'granted'> | 'not_found'): AppError {
-	if (reason === 'limit_reached')
-		return new AppError(410, 'download_limit_reached', 'This link has been downloaded as often as it allows.')
-	if (reason === 'expired')
-		return new AppError(410, 'share_expired', 'Its time is up. Ask whoever shared it for a new link.')
-	return new AppError(404, 'not_found', 'There is nothing at this address.')
+	if (reason === 'limit_reached') return new AppError('download_limit_reached')
+	if (reason === 'expired') return new AppError('share_expired')
+	return new AppError('not_found')
 }
 
 /** The path of a fresh ticket for download number `sequence` of a share, good for `target`. */
@@ -167,6 +164,5 @@ export function checkSameOrigin(c: Context<AppEnv>): void {
 	const crossSite = site === 'cross-site' || site === 'same-site'
 	const otherOrigin = origin !== undefined && origin !== 'null' && origin !== new URL(c.req.url).origin
 	const opaque = origin === 'null' && site !== undefined && site !== 'same-origin'
-	if (crossSite || otherOrigin || opaque)
-		throw new AppError(403, 'cross_site_request', 'This form can only be sent from the share’s own page.')
+	if (crossSite || otherOrigin || opaque) throw new AppError('cross_site_request')
 }

@@ -30,11 +30,7 @@ export async function resolveLive(c: Context<AppEnv>, id: string, now: number): 
 	const wait = missWait(ip, now)
 	if (wait > 0) {
 		c.header('Retry-After', String(wait))
-		throw new AppError(
-			429,
-			'too_many_attempts',
-			'Too many unknown links from your network; wait and try again.',
-		)
+		throw new AppError('too_many_attempts', 'Too many unknown links were asked for from your network.')
 	}
 	if (!isShareId(id)) throw notFound()
 	const cached = await getShare(c.env.SHARES, id)
@@ -52,8 +48,7 @@ export async function resolveLive(c: Context<AppEnv>, id: string, now: number): 
 	const state = shareState(record, now)
 	// A share that is not valid yet does not exist yet, as far as a visitor can tell.
 	if (state === 'scheduled') throw notFound()
-	if (state === 'expired')
-		throw new AppError(410, 'share_expired', 'Its time is up. Ask whoever shared it for a new link.')
+	if (state === 'expired') throw new AppError('share_expired')
 	if (isLimited(record)) {
 		const grant = grantFor(record, usage, now)
 		if (grant !== 'granted') throw notGranted(grant)

@@ -38,7 +38,7 @@ tickets.use(
 	bodyLimit({
 		maxSize: MAX_FORM_BYTES,
 		onError: () => {
-			throw new AppError(413, 'body_too_large', `The request body is over ${MAX_FORM_BYTES} bytes.`)
+			throw new AppError('body_too_large', `The request body is over ${MAX_FORM_BYTES} bytes.`)
 		},
 	}),
 )
@@ -94,14 +94,13 @@ tickets.post('/_/consume/:id', async (c) => {
 /** The share a ticket names, as it is now, if it still grants what the ticket was spent for. */
 async function ticketShare(c: Context<AppEnv>, now: number) {
 	const claims = await openTicket(c.var.config.linkSecret ?? '', c.req.param('ticket') ?? '', now)
-	if (!claims) throw new AppError(404, 'invalid_ticket', 'This download link is not valid (any more).')
+	if (!claims) throw new AppError('invalid_ticket')
 	const live = await liveShare(c.env, claims.id, now)
 	// A deleted or replaced share, or one whose key, prefix, password or limits changed,
 	// takes its tickets with it.
 	if (!live || live.record.id !== claims.id || claims.grant !== (await grantVersion(live.record)))
 		throw notFound()
-	if (shareState(live.record, now) === 'expired')
-		throw new AppError(410, 'share_expired', 'Its time is up. Ask whoever shared it for a new link.')
+	if (shareState(live.record, now) === 'expired') throw new AppError('share_expired')
 	return { record: live.record, claims }
 }
 
@@ -122,5 +121,5 @@ tickets.get('/_/t/:ticket', async (c) => {
 })
 tickets.all('/_/t/:ticket', (c) => {
 	c.header('Allow', 'GET, HEAD')
-	throw new AppError(405, 'method_not_allowed', 'A download ticket can only be read (GET or HEAD).')
+	throw new AppError('method_not_allowed', 'A download ticket can only be read (GET or HEAD).')
 })

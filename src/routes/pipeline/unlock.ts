@@ -35,7 +35,7 @@ unlock.use(
 	bodyLimit({
 		maxSize: MAX_FORM_BYTES,
 		onError: () => {
-			throw new AppError(413, 'body_too_large', `The request body is over ${MAX_FORM_BYTES} bytes.`)
+			throw new AppError('body_too_large', `The request body is over ${MAX_FORM_BYTES} bytes.`)
 		},
 	}),
 )
@@ -55,11 +55,11 @@ async function readPassword(c: Context<AppEnv>): Promise<{ password: string; for
 		try {
 			body = await c.req.json()
 		} catch {
-			throw new AppError(400, 'invalid_body', 'The body is not valid JSON.')
+			throw new AppError('invalid_body', 'The body is not valid JSON.')
 		}
 		const password = (body as { password?: unknown } | null)?.password
 		if (typeof password !== 'string')
-			throw new AppError(400, 'invalid_body', 'password: must be a string', { field: 'password' })
+			throw new AppError('invalid_body', 'password: must be a string', { field: 'password' })
 		return { password, form: false }
 	}
 	if (/^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i.test(type)) {
@@ -70,7 +70,7 @@ async function readPassword(c: Context<AppEnv>): Promise<{ password: string; for
 			back: typeof back === 'string' ? back : undefined,
 		}
 	}
-	throw new AppError(415, 'unsupported_media_type', 'Send the password as a form or as application/json.')
+	throw new AppError('unsupported_media_type', 'Send the password as a form or as application/json.')
 }
 
 /** 429 with Retry-After: the unlock page for a form, too_many_attempts for JSON. */
@@ -87,11 +87,7 @@ async function tooManyAttempts(
 		page.headers.set('Retry-After', String(retryAfter))
 		return page
 	}
-	throw new AppError(
-		429,
-		'too_many_attempts',
-		'Too many wrong passwords from your network; wait and try again.',
-	)
+	throw new AppError('too_many_attempts', 'Too many wrong passwords were sent from your network.')
 }
 
 unlock.post('/_/unlock/:id', async (c) => {
@@ -103,7 +99,7 @@ unlock.post('/_/unlock/:id', async (c) => {
 	const sharePath = backWithin(record.id, back) ?? `/${encodeURIComponent(record.id)}${langQuery(c)}`
 	if (record.passwordHash === undefined) {
 		if (form) return seeOther(sharePath)
-		throw new AppError(400, 'not_protected', 'This share has no password.')
+		throw new AppError('not_protected')
 	}
 	const network = clientNetwork(c.req.header('cf-connecting-ip'))
 	// The binding is the cheap first filter: a flood is refused before the object is asked.
@@ -115,7 +111,7 @@ unlock.post('/_/unlock/:id', async (c) => {
 	const right = password.length <= 128 && (await verifyPassword(password, record.passwordHash))
 	if (!right) {
 		if (form) return unlockPage(c, record, 401, 'wrong', backWithin(record.id, back))
-		throw new AppError(401, 'wrong_password', 'That password is not right.')
+		throw new AppError('wrong_password')
 	}
 	await unlockSucceeded(c.env, record.id, network)
 	const { token, expires } = await unlockToken(c.var.config, record, now)

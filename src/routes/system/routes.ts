@@ -2,6 +2,8 @@
 import { Hono } from 'hono'
 import { CredentialsExpiredError } from '../../cos/errors.ts'
 import { type AppEnv, type Config, ConfigError, readConfig } from '../../env.ts'
+import { AppError } from '../../errors.ts'
+import { errorFields, requestLanguage } from '../../respond.tsx'
 import { hasAdminToken } from '../admin/auth.ts'
 import { secure } from '../secure.ts'
 
@@ -43,9 +45,10 @@ system.get('/_/health', async (c) => {
 		...(admin ? details(config) : {}),
 	}
 	if (credentials === 'expired') {
-		const error = new CredentialsExpiredError(expiresAt ?? now)
-		const message = admin ? error.message : 'the COS temporary key has expired'
-		return c.json({ ...body, error: { code: error.code, message } }, 503)
+		// When the key expired is for the operator only.
+		const expired = new CredentialsExpiredError(expiresAt ?? now)
+		const error = new AppError(expired.code, admin ? expired.message : undefined)
+		return c.json({ ...body, error: errorFields(error, requestLanguage(c)) }, 503)
 	}
 	return c.json(body)
 })

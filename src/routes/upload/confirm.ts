@@ -15,8 +15,7 @@ import { callFor, resolveUploadShare } from './live.ts'
 
 export const confirmRoutes = new Hono<AppEnv>()
 
-const notReserved = () =>
-	new AppError(404, 'upload_not_found', 'No upload of that key was started on this link.')
+const notReserved = () => new AppError('upload_not_found')
 
 const confirmSchema = z.strictObject({
 	key: z
@@ -46,8 +45,7 @@ confirmRoutes.post('/:id/uploads/confirm', async (c) => {
 		throw notReserved()
 	const head = await sendCos(c, await signedCosRequest(callFor(live, key), 'HEAD', {}))
 	await head.body?.cancel()
-	if (head.status === 404)
-		throw new AppError(409, 'object_not_found', 'The file is not in storage (yet): send it first.')
+	if (head.status === 404) throw new AppError('object_not_uploaded')
 	if (!head.ok) throw cosFailure(c, head.status, undefined)
 	const size = Number(head.headers.get('content-length') ?? '0')
 	if (!(await commitUpload(c.env, live.record.id, key, size))) throw notReserved()

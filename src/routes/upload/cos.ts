@@ -9,12 +9,7 @@ import { requestId } from '../../request-id.ts'
 
 const MAX_ERROR_BODY = 16_384
 
-export const uploadExists = () =>
-	new AppError(
-		409,
-		'upload_exists',
-		'A file of that name is already there, and this link does not overwrite files.',
-	)
+export const uploadExists = () => new AppError('upload_exists')
 
 /** COS's `<Code>` from an error body (read to a bounded length). */
 export async function readCosText(response: Response, limit = MAX_ERROR_BODY): Promise<string> {
@@ -40,8 +35,8 @@ export function cosFailure(c: Context<AppEnv>, status: number, code: string | un
 	if (code === 'FileAlreadyExists') return uploadExists()
 	log('warn', 'upload_origin_error', { status, cosCode: code ?? 'none', requestId: requestId(c) })
 	if (code === 'SignatureDoesNotMatch' || code === 'RequestTimeout' || code === 'IncompleteBody')
-		return new AppError(400, 'size_mismatch', 'The upload did not match what was declared. Please try again.')
-	return new AppError(502, 'origin_error', 'The storage service refused the upload. Please try again.')
+		return new AppError('size_mismatch')
+	return new AppError('origin_error', 'The storage service refused the upload.')
 }
 
 /** Sends a signed request the worker builds itself (never cached at the edge). */
@@ -62,7 +57,7 @@ export async function sendCos(
 			type: error instanceof Error ? error.name : 'unknown',
 			requestId: requestId(c),
 		})
-		throw new AppError(502, 'origin_error', 'The storage service could not be reached. Please try again.')
+		throw new AppError('origin_error', 'The storage service could not be reached.')
 	}
 }
 

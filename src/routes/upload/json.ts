@@ -10,23 +10,23 @@ const MAX_BODY_BYTES = 1_048_576
 
 export async function readJson<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.infer<T>> {
 	if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? ''))
-		throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.')
+		throw new AppError('unsupported_media_type', 'Send the body as application/json.')
 	const length = Number(c.req.header('content-length') ?? '0')
 	if (length > MAX_BODY_BYTES)
-		throw new AppError(413, 'body_too_large', `The request body is over ${MAX_BODY_BYTES} bytes.`)
+		throw new AppError('body_too_large', `The request body is over ${MAX_BODY_BYTES} bytes.`)
 	let raw: unknown
 	try {
 		const text = await c.req.text()
 		if (text.length > MAX_BODY_BYTES) throw new RangeError('too long')
 		raw = JSON.parse(text)
 	} catch {
-		throw new AppError(400, 'invalid_body', 'The body is not valid JSON.')
+		throw new AppError('invalid_body', 'The body is not valid JSON.')
 	}
 	const result = schema.safeParse(raw)
 	if (!result.success) {
 		const issue = result.error.issues[0]
 		const field = issue?.path.join('.') || 'body'
-		throw new AppError(400, 'invalid_body', `${field}: ${issue?.message ?? 'is invalid'}`, { field })
+		throw new AppError('invalid_body', `${field}: ${issue?.message ?? 'is invalid'}`, { field })
 	}
 	return result.data
 }

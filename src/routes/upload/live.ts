@@ -52,13 +52,12 @@ export function storedType(declared: string | undefined, name: string): string {
 export function admit(live: Live, file: { name: string; size: number; type: string }) {
 	const name = sanitizeName(file.name)
 	const failure = checkFile(live.record.upload, { ...file, name })
-	if (failure)
-		throw new AppError(failure.code === 'file_too_large' ? 413 : 415, failure.code, failure.message)
+	if (failure) throw new AppError(failure.code, failure.message)
 	let key: string
 	try {
 		key = renderKey(live.record.prefix, live.record.upload.keyTemplate, name, live.now)
 	} catch {
-		throw new AppError(400, 'invalid_body', 'name: makes a key longer than storage accepts', {
+		throw new AppError('invalid_body', 'name: makes a key longer than storage accepts', {
 			field: 'name',
 		})
 	}

@@ -37,7 +37,7 @@ multipartRoutes.post('/:id/uploads/parts', async (c) => {
 	const parts = []
 	for (const partNumber of body.partNumbers) {
 		if (partNumber > count)
-			throw new AppError(400, 'invalid_body', `partNumbers: this upload has ${count} parts`, {
+			throw new AppError('invalid_body', `partNumbers: this upload has ${count} parts`, {
 				field: 'partNumbers',
 			})
 		const signed = await presignPart(call, token.u, partNumber, live.notAfter)
@@ -87,11 +87,7 @@ multipartRoutes.post('/:id/uploads/complete', async (c) => {
 			await removeObject(c, call)
 			await release(c, live, token.k)
 		}
-		throw new AppError(
-			400,
-			'size_mismatch',
-			`The parts add up to ${size} bytes, not the declared ${token.z}.`,
-		)
+		throw new AppError('size_mismatch', `The parts add up to ${size} bytes, not the declared ${token.z}.`)
 	}
 	await commitUpload(c.env, live.record.id, token.k, size)
 	return c.json({ key: token.k, name: token.n, size, etag: result.etag }, 201)

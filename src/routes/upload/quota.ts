@@ -29,7 +29,6 @@ export async function reserve(
 	if (outcome.reason === 'not_found') throw notFound()
 	const { maxFiles, maxTotalBytes } = live.record.upload
 	throw new AppError(
-		409,
 		'upload_quota_reached',
 		outcome.reason === 'max_files'
 			? `This link accepts no more files (at most ${maxFiles}).`

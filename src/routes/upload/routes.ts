@@ -51,7 +51,7 @@ uploadRoutes.post('/:id/uploads', async (c) => {
 			throw error
 		})
 		const uploadId = parseUploadId(text)
-		if (!uploadId) throw new AppError(502, 'origin_error', 'The storage service gave no upload id.')
+		if (!uploadId) throw new AppError('origin_error', 'The storage service gave no upload id.')
 		const partSize = partSizeFor(body.size)
 		const token = await sealUploadToken(requireLinkSecret(live.config), {
 			s: live.record.id,
@@ -71,7 +71,8 @@ uploadRoutes.post('/:id/uploads', async (c) => {
 			201,
 		)
 	}
-	if (body.size > MAX_SINGLE_PUT) throw new AppError(413, 'file_too_large', 'Too large for a single PUT.')
+	if (body.size > MAX_SINGLE_PUT)
+		throw new AppError('file_too_large', `A single PUT takes at most ${MAX_SINGLE_PUT} bytes.`)
 	// Every header here is signed: COS then accepts exactly this length, type and no-overwrite.
 	const headers: Record<string, string> = {
 		'content-length': String(body.size),
@@ -108,17 +109,17 @@ function nameFromPath(c: Context<AppEnv>): string {
 uploadRoutes.put('/:id/uploads/:name{.+}', async (c) => {
 	const live = resolveUploadShare(c)
 	const declared = c.req.header('content-length')
-	if (declared === undefined)
-		throw new AppError(411, 'length_required', 'Send a Content-Length: uploads are not accepted without one.')
+	if (declared === undefined) throw new AppError('length_required')
 	if (!/^\d{1,16}$/.test(declared))
-		throw new AppError(400, 'invalid_body', 'Content-Length: must be a whole number of bytes', {
+		throw new AppError('invalid_body', 'Content-Length: must be a whole number of bytes', {
 			field: 'content-length',
 		})
 	const size = Number(declared)
 	const rawName = nameFromPath(c)
 	const type = storedType(c.req.header('content-type'), rawName)
 	const { name, key } = admit(live, { name: rawName, size, type })
-	if (size > MAX_SINGLE_PUT) throw new AppError(413, 'file_too_large', 'Too large for a single PUT.')
+	if (size > MAX_SINGLE_PUT)
+		throw new AppError('file_too_large', `A single PUT takes at most ${MAX_SINGLE_PUT} bytes.`)
 	const headers = { 'content-length': declared, 'content-type': type, ...overwriteHeaders(live) }
 	const request = await signedCosRequest(callFor(live, key), 'PUT', {}, headers)
 	// Held for as long as a stream may run; released below if COS does not take the body.
@@ -143,5 +144,5 @@ uploadRoutes.put('/:id/uploads/:name{.+}', async (c) => {
 
 uploadRoutes.all('/:id/uploads', (c) => {
 	c.header('Allow', 'POST')
-	throw new AppError(405, 'method_not_allowed', 'Start an upload with POST.')
+	throw new AppError('method_not_allowed', 'Start an upload with POST.')
 })

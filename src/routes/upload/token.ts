@@ -52,7 +52,7 @@ export async function sealUploadToken(secret: string, payload: UploadToken): Pro
 }
 
 const invalid = () =>
-	new AppError(400, 'invalid_body', 'token: is not a token of this upload link', { field: 'token' })
+	new AppError('invalid_body', 'token: is not a token of this upload link', { field: 'token' })
 
 /** The payload of a token sealed for this share, or a 400. Verification is constant-time (WebCrypto). */
 export async function openUploadToken(secret: string, token: string, shareId: string): Promise<UploadToken> {
