@@ -3,6 +3,7 @@
 // The signatures were checked against Tencent's SDK (COS-NOTES, "Multipart signing").
 import { cosEncode, encodeKeyPath } from './encode.ts'
 import { bucketBaseUrl, type CosBucket } from './endpoint.ts'
+import { CredentialsExpiredError } from './errors.ts'
 import { assertObjectKey } from './key.ts'
 import { type CosCredentials, presignObjectUrl, type SignedWindow } from './presign.ts'
 import { cosAuthorization } from './sign.ts'
@@ -29,6 +30,10 @@ export const MAX_PART_NUMBER = 10_000
 
 function window(call: CosCall): SignedWindow {
 	const now = Math.floor(call.now / 1000)
+	// As presign does: an expired temporary key is the operator's problem to name (503), not a
+	// signature COS would refuse with an opaque 403.
+	const { expiresAt: keyExpiresAt } = call.credentials
+	if (keyExpiresAt !== undefined && keyExpiresAt <= now) throw new CredentialsExpiredError(keyExpiresAt)
 	const end = Math.min(now + call.ttl, call.credentials.expiresAt ?? Number.POSITIVE_INFINITY)
 	return { startsAt: now - 60, expiresAt: end }
 }

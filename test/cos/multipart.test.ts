@@ -142,3 +142,14 @@ describe('abortMultipart', () => {
 		expect(authFields(request.headers.authorization ?? '').get('q-url-param-list')).toBe('uploadid')
 	})
 })
+
+describe('an expired temporary key', () => {
+	const expired: CosCall = { ...call, credentials: { ...call.credentials, expiresAt: NOW - 1 } }
+	it.each([
+		['initiate', () => initiateMultipart(expired, 'text/plain')],
+		['complete', () => completeMultipart(expired, 'upload-1', [{ partNumber: 1, etag: '"e"' }], true)],
+		['abort', () => abortMultipart(expired, 'upload-1')],
+	])('refuses to sign %s, naming the expiry', async (_label, sign) => {
+		await expect(sign()).rejects.toMatchObject({ code: 'credentials_expired' })
+	})
+})
