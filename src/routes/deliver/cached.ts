@@ -15,6 +15,7 @@ import {
 } from '../../http/edge-cache.ts'
 import { FORWARDED_CONDITIONALS, NO_STORE, PASSED_FROM_ORIGIN } from '../../http/headers.ts'
 import { log } from '../../log.ts'
+import { requestId } from '../../request-id.ts'
 import { type Caching, fetchObject, relay } from './relay.ts'
 import type { EdgeCacheOptIn, Presentation, Serving } from './serving.ts'
 
@@ -32,7 +33,15 @@ export async function fillsSettled(): Promise<void> {
 }
 
 function background(c: Context<AppEnv>, task: Promise<unknown>): void {
-	const tracked = task.catch(() => undefined).finally(() => pending.delete(tracked))
+	const id = requestId(c)
+	const tracked = task
+		.catch((error: unknown) => {
+			log('error', 'edge_cache_task_failed', {
+				type: error instanceof Error ? error.name : 'unknown',
+				requestId: id,
+			})
+		})
+		.finally(() => pending.delete(tracked))
 	pending.add(tracked)
 	try {
 		c.executionCtx.waitUntil(tracked)
@@ -56,14 +65,22 @@ async function store(
 	url: string,
 	body: ReadableStream<Uint8Array>,
 	head: FillHead & { kind: 'storing' },
+	id: string,
 ) {
 	try {
-		if (!(await drain(body, head.buffer))) return
+		if (!(await drain(body, head.buffer))) {
+			// Every client joined to this fill saw its body break off too; nothing was stored.
+			log('error', 'edge_cache_origin_broke', { requestId: id })
+			return
+		}
 		// Put from the chunks as they are: one copy of the object in memory, not two. A byte
 		// count other than Content-Length fails the fixed-length stream, and so the put.
 		await cache.put(url, new Response(head.buffer.stream(head.size), { headers: head.headers }))
 	} catch (error) {
-		log('warn', 'edge_cache_fill_failed', { type: error instanceof Error ? error.name : 'unknown' })
+		log('error', 'edge_cache_fill_failed', {
+			type: error instanceof Error ? error.name : 'unknown',
+			requestId: id,
+		})
 	} finally {
 		fills.delete(url)
 	}
@@ -100,7 +117,7 @@ function startFill(c: Context<AppEnv>, serving: Serving, optIn: EdgeCacheOptIn, 
 			size,
 			buffer: new FillBuffer(),
 		}
-		background(c, store(cache, url, origin.body, storing))
+		background(c, store(cache, url, origin.body, storing, requestId(c)))
 		return storing
 	})()
 	fills.set(url, head)
