@@ -6,14 +6,12 @@ import type { ShareRecord } from './schema.ts'
 /** One share's download counts, as its Durable Object holds them. */
 export interface Usage {
 	downloads: number
-	/** The last ticket's sequence number (every grant gets the next). */
-	sequence: number
 	/** Epoch ms of the first and latest granted download. */
 	firstAt: number | null
 	lastAt: number | null
 }
 
-export const NO_USAGE: Usage = { downloads: 0, sequence: 0, firstAt: null, lastAt: null }
+export const NO_USAGE: Usage = { downloads: 0, firstAt: null, lastAt: null }
 
 /**
  * Shares whose downloads are spent one at a time, through tickets. An upload link counts

@@ -4,16 +4,6 @@
 // check and its count.
 import { backoffSeconds, networkTiers, SHARE_ATTEMPTS_PER_MINUTE } from './limits.ts'
 
-// Unlock attempts per share and network tier ('*' and '*last' are the share-wide rows);
-// cleared when the id is created again or deleted.
-export const ATTEMPTS_SCHEMA = `CREATE TABLE IF NOT EXISTS attempts (
-	id TEXT NOT NULL,
-	network TEXT NOT NULL,
-	failures INTEGER NOT NULL,
-	next_at INTEGER NOT NULL,
-	PRIMARY KEY (id, network)
-)`
-
 interface AttemptRow extends Record<string, SqlStorageValue> {
 	failures: number
 	next_at: number

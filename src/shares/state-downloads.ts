@@ -4,18 +4,8 @@
 import { type Grant, grantFor, NO_USAGE, type Usage, withUsageExpiry } from './limits.ts'
 import type { ShareRecord } from './schema.ts'
 
-// Downloads granted per share id; cleared when the id is created again or deleted.
-export const USAGE_SCHEMA = `CREATE TABLE IF NOT EXISTS usage (
-	id TEXT PRIMARY KEY,
-	downloads INTEGER NOT NULL,
-	sequence INTEGER NOT NULL,
-	first_at INTEGER,
-	last_at INTEGER
-)`
-
 interface UsageRow extends Record<string, SqlStorageValue> {
 	downloads: number
-	sequence: number
 	first_at: number | null
 	last_at: number | null
 }
@@ -33,11 +23,9 @@ export type ConsumeOutcome =
 
 export function readUsage(sql: SqlStorage, id: string): Usage {
 	const row = sql
-		.exec<UsageRow>('SELECT downloads, sequence, first_at, last_at FROM usage WHERE id = ?', id)
+		.exec<UsageRow>('SELECT downloads, first_at, last_at FROM usage WHERE id = ?', id)
 		.toArray()[0]
-	return row
-		? { downloads: row.downloads, sequence: row.sequence, firstAt: row.first_at, lastAt: row.last_at }
-		: NO_USAGE
+	return row ? { downloads: row.downloads, firstAt: row.first_at, lastAt: row.last_at } : NO_USAGE
 }
 
 export function liveShare(sql: SqlStorage, id: string, record: ShareRecord): LiveShare {
@@ -57,22 +45,21 @@ export function consumeDownload(
 	if (grant !== 'granted') return { ok: false, reason: grant }
 	const next: Usage = {
 		downloads: usage.downloads + 1,
-		sequence: usage.sequence + 1,
 		firstAt: usage.firstAt ?? nowMs,
 		lastAt: nowMs,
 	}
 	sql.exec(
-		'INSERT INTO usage (id, downloads, sequence, first_at, last_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET downloads = excluded.downloads, sequence = excluded.sequence, first_at = excluded.first_at, last_at = excluded.last_at',
+		'INSERT INTO usage (id, downloads, first_at, last_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET downloads = excluded.downloads, first_at = excluded.first_at, last_at = excluded.last_at',
 		id,
 		next.downloads,
-		next.sequence,
 		next.firstAt,
 		next.lastAt,
 	)
 	return {
 		ok: true,
 		live: { record: withUsageExpiry(record, next), usage: next },
-		sequence: next.sequence,
+		// The download's number: every grant is the next one.
+		sequence: next.downloads,
 	}
 }
 

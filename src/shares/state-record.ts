@@ -23,15 +23,6 @@ export interface RecordRow extends Record<string, SqlStorageValue> {
 	revision: number
 }
 
-// One row per object (its share id). `body` NULL is a tombstone: the id is free again but
-// its revision never goes back, since edge caches will key on it. Exact counters (downloads,
-// unlock attempts) belong in tables of their own beside this one.
-export const RECORD_SCHEMA = `CREATE TABLE IF NOT EXISTS record (
-	id TEXT PRIMARY KEY,
-	body TEXT,
-	revision INTEGER NOT NULL
-)`
-
 export function parseStored(id: string, body: string): StoredShare {
 	let raw: unknown
 	try {

@@ -3,16 +3,6 @@
 // written in one step, so concurrent reservations never exceed a quota.
 import type { UploadRules } from './schema.ts'
 
-// Files of an upload link: a reservation (expires_at set: the signature handed out lasts
-// until then) or a committed file (expires_at NULL, bytes as COS reported them).
-export const UPLOADS_SCHEMA = `CREATE TABLE IF NOT EXISTS uploads (
-	id TEXT NOT NULL,
-	key TEXT NOT NULL,
-	bytes INTEGER NOT NULL,
-	expires_at INTEGER,
-	PRIMARY KEY (id, key)
-)`
-
 interface UploadRow extends Record<string, SqlStorageValue> {
 	bytes: number
 	expires_at: number | null
@@ -45,11 +35,9 @@ export function reserveSlot(
 	key: string,
 	bytes: number,
 	expiresAtMs: number,
-	nowMs: number,
 ): ReserveOutcome {
-	sql.exec('DELETE FROM uploads WHERE id = ? AND expires_at IS NOT NULL AND expires_at <= ?', id, nowMs)
 	const existing = uploadRow(sql, id, key)
-	const totals = uploadTotals(sql, id, nowMs)
+	const totals = uploadTotals(sql, id)
 	const { maxFiles, maxTotalBytes } = quotas
 	// A key already held (an overwrite of a committed file, a retry) needs no new slot.
 	const files = totals.files + totals.reservedFiles + (existing ? 0 : 1)
@@ -95,17 +83,15 @@ export function clearUploads(sql: SqlStorage, id: string): void {
 	sql.exec('DELETE FROM uploads WHERE id = ?', id)
 }
 
-export function uploadTotals(sql: SqlStorage, id: string, nowMs: number): UploadUsage {
+export function uploadTotals(sql: SqlStorage, id: string): UploadUsage {
 	const row = sql
 		.exec<UploadTotalsRow>(
 			`SELECT
 				COALESCE(SUM(expires_at IS NULL), 0) AS files,
 				COALESCE(SUM(CASE WHEN expires_at IS NULL THEN bytes ELSE 0 END), 0) AS bytes,
-				COALESCE(SUM(expires_at > ?), 0) AS reserved_files,
-				COALESCE(SUM(CASE WHEN expires_at > ? THEN bytes ELSE 0 END), 0) AS reserved_bytes
+				COALESCE(SUM(expires_at IS NOT NULL), 0) AS reserved_files,
+				COALESCE(SUM(CASE WHEN expires_at IS NOT NULL THEN bytes ELSE 0 END), 0) AS reserved_bytes
 			FROM uploads WHERE id = ?`,
-			nowMs,
-			nowMs,
 			id,
 		)
 		.toArray()[0]
@@ -121,4 +107,60 @@ function uploadRow(sql: SqlStorage, id: string, key: string): UploadRow | undefi
 	return sql
 		.exec<UploadRow>('SELECT bytes, expires_at FROM uploads WHERE id = ? AND key = ?', id, key)
 		.toArray()[0]
+}
+
+/**
+ * How long after its signature lapses a reservation is settled: a PUT that started just
+ * before the end may still be arriving. Until it is settled it still holds its slot.
+ */
+export const SETTLE_GRACE_MS = 10 * 60_000
+
+interface LapsedRow extends Record<string, SqlStorageValue> {
+	key: string
+	bytes: number
+	expires_at: number
+}
+
+/** Reservations whose grace ended by `nowMs`: each is settled by asking COS for its key. */
+export function lapsedReservations(sql: SqlStorage, id: string, nowMs: number, limit = 50): LapsedRow[] {
+	return sql
+		.exec<LapsedRow>(
+			'SELECT key, bytes, expires_at FROM uploads WHERE id = ? AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?',
+			id,
+			nowMs - SETTLE_GRACE_MS,
+			limit,
+		)
+		.toArray()
+}
+
+/**
+ * Settles a lapsed reservation by what COS said about its key (its size, or null when there
+ * is no object): an object that arrived is committed, a missing one frees the slot. Only a
+ * reservation still lapsed as seen is touched, so a confirmation that came first counts once.
+ */
+export function settleReservation(
+	sql: SqlStorage,
+	id: string,
+	seen: { key: string; expires_at: number },
+	size: number | null,
+): 'committed' | 'released' | 'unchanged' {
+	const row = uploadRow(sql, id, seen.key)
+	if (row?.expires_at !== seen.expires_at) return 'unchanged'
+	if (size === null) {
+		sql.exec('DELETE FROM uploads WHERE id = ? AND key = ? AND expires_at = ?', id, seen.key, seen.expires_at)
+		return 'released'
+	}
+	sql.exec('UPDATE uploads SET bytes = ?, expires_at = NULL WHERE id = ? AND key = ?', size, id, seen.key)
+	return 'committed'
+}
+
+/** When the earliest reservation is due to be settled, if any is outstanding. */
+export function nextSettleAt(sql: SqlStorage, id: string): number | undefined {
+	const row = sql
+		.exec<{ at: number | null }>(
+			'SELECT MIN(expires_at) AS at FROM uploads WHERE id = ? AND expires_at IS NOT NULL',
+			id,
+		)
+		.toArray()[0]
+	return row?.at == null ? undefined : row.at + SETTLE_GRACE_MS
 }

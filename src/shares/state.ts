@@ -1,20 +1,21 @@
 // The per-share Durable Object: the authoritative record of one share id. Every
 // read-check-write happens inside one synchronous SQLite step (no await between the read
 // and the write), so concurrent creates, patches and deletes of one id cannot interleave.
-// KV is its read replica, written through after each change. The tables and their steps live
-// in state-record.ts, state-downloads.ts, state-uploads.ts and state-attempts.ts.
+// KV is its read replica, fed through an outbox (state-outbox.ts): the step that changes a
+// share also records what KV owes, and its alarm retries until KV has it. The alarm also
+// settles lapsed upload reservations and forgets what is no longer needed (state-cleanup.ts),
+// so each object's storage stays bounded. Tables and their steps live in state-*.ts; the
+// schema is versioned in state-schema.ts.
 import { DurableObject } from 'cloudflare:workers'
+import { objectSize } from '../cos/head.ts'
+import { readConfig } from '../env.ts'
+import { log } from '../log.ts'
 import type { Usage } from './limits.ts'
 import { deleteReplica, putReplica, readReplicaText } from './replica.ts'
 import { hasLapsed } from './rules.ts'
 import { type ShareRecord, type StoredPatch, shareRecordSchema } from './schema.ts'
-import {
-	ATTEMPTS_SCHEMA,
-	type AttemptOutcome,
-	clearAttempts,
-	clearNetworkAttempts,
-	tryAttempt,
-} from './state-attempts.ts'
+import { type AttemptOutcome, clearAttempts, clearNetworkAttempts, tryAttempt } from './state-attempts.ts'
+import { lapseAt, nextAttemptPruneAt, pruneAttempts } from './state-cleanup.ts'
 import {
 	type ConsumeOutcome,
 	clearUsage,
@@ -22,28 +23,30 @@ import {
 	type LiveShare,
 	liveShare,
 	readUsage,
-	USAGE_SCHEMA,
 } from './state-downloads.ts'
+import { clearOutbox, nextOwedAt, owe, owed, paid, retryLater } from './state-outbox.ts'
 import {
 	adoptedRevision,
 	type IfMatch,
 	matches,
 	parseStored,
 	patchOutcome,
-	RECORD_SCHEMA,
 	readRow,
 	type StoredShare,
 	type WriteOutcome,
 	writeRow,
 } from './state-record.ts'
+import { migrate, readMeta, writeMeta } from './state-schema.ts'
 import {
 	clearUploads,
 	commitSlot,
 	holdsSlot,
+	lapsedReservations,
+	nextSettleAt,
 	type ReserveOutcome,
 	releaseSlot,
 	reserveSlot,
-	UPLOADS_SCHEMA,
+	settleReservation,
 	type UploadUsage,
 	uploadTotals,
 } from './state-uploads.ts'
@@ -53,6 +56,9 @@ export type { ConsumeOutcome, LiveShare } from './state-downloads.ts'
 export type { IfMatch, StoredShare, WriteOutcome } from './state-record.ts'
 export type { ReserveOutcome, UploadUsage } from './state-uploads.ts'
 
+/** An alarm never fires sooner than this after it is set: bursts of changes share one. */
+const MIN_ALARM_DELAY_MS = 100
+
 export class ShareState extends DurableObject<Cloudflare.Env> {
 	private readonly sql: SqlStorage
 	/** The replica write waiting to start, if any: a later change can ride on it. */
@@ -61,13 +67,99 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 	/** The last body parsed and what it parsed to (records are immutable once stored). */
 	private parsed: { body: string; stored: StoredShare } | undefined
 
+	/** Set once this instance has retried what a previous one left owed. */
+	private resumed = false
+
 	constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
 		super(ctx, env)
 		this.sql = ctx.storage.sql
-		this.sql.exec(RECORD_SCHEMA)
-		this.sql.exec(USAGE_SCHEMA)
-		this.sql.exec(ATTEMPTS_SCHEMA)
-		this.sql.exec(UPLOADS_SCHEMA)
+		migrate(this.sql)
+	}
+
+	/**
+	 * The first call after a restart (or an eviction) writes what KV is still owed at once,
+	 * without waiting for the alarm; it never delays the call itself.
+	 */
+	private resume(id: string): void {
+		if (this.resumed) return
+		this.resumed = true
+		if (owed(this.sql, id)) this.ctx.waitUntil(this.replicate(id))
+	}
+
+	/** Sets the alarm for the earliest thing this object must do later, or clears it. */
+	private schedule(id: string, nowMs = Date.now()): Promise<void> {
+		const record = this.current(id, nowMs)
+		const times = [
+			nextOwedAt(this.sql),
+			nextAttemptPruneAt(this.sql, id),
+			nextSettleAt(this.sql, id),
+			record?.kind === 'record' ? lapseAt(record.record) : undefined,
+		].filter((at): at is number => at !== undefined)
+		if (times.length === 0) return this.ctx.storage.deleteAlarm()
+		return this.ctx.storage.setAlarm(Math.max(Math.min(...times), nowMs + MIN_ALARM_DELAY_MS))
+	}
+
+	/** The id this object serves: every row names it (one object per share id). */
+	private ownId(): string | undefined {
+		for (const table of ['record', 'outbox', 'uploads', 'attempts', 'usage'])
+			for (const row of this.sql.exec<{ id: string }>(`SELECT id FROM ${table} LIMIT 1`)) return row.id
+		return undefined
+	}
+
+	/**
+	 * Whatever is due: KV's debt, lapsed upload reservations (asked of COS), attempt rows and
+	 * a share past its 410 period forgotten. Then the next alarm. A failure here is logged and
+	 * retried by the next alarm; nothing is lost.
+	 */
+	override async alarm(): Promise<void> {
+		const id = this.ownId()
+		if (id === undefined) return
+		const nowMs = Date.now()
+		this.resumed = true
+		const debt = owed(this.sql, id)
+		if (debt && debt.next_at <= nowMs) await this.replicate(id)
+		await this.settleUploads(id, nowMs)
+		pruneAttempts(this.sql, id, nowMs)
+		this.forgetLapsed(id, nowMs)
+		await this.schedule(id)
+	}
+
+	/** A share past its 30-day 410 period keeps only its revision (so revisions never go back). */
+	private forgetLapsed(id: string, nowMs: number): void {
+		const row = readRow(this.sql, id)
+		if (!row?.body) return
+		const stored = parseStored(id, row.body)
+		if (stored.kind !== 'record' || !hasLapsed(stored.record, nowMs)) return
+		this.clearCounts(id)
+		clearOutbox(this.sql, id)
+		writeRow(this.sql, id, null, row.revision)
+	}
+
+	/**
+	 * Settles reservations whose signature lapsed: COS is asked (outside any SQL step) whether
+	 * each key arrived, then each is settled in a step of its own that checks it again.
+	 */
+	private async settleUploads(id: string, nowMs: number): Promise<void> {
+		const lapsed = lapsedReservations(this.sql, id, nowMs)
+		if (lapsed.length === 0) return
+		const config = readConfig(this.env)
+		for (const seen of lapsed) {
+			let size: number | null
+			try {
+				size = await objectSize({
+					credentials: config.credentials,
+					target: config.target,
+					key: seen.key,
+					now: Date.now(),
+					ttl: 60,
+				})
+			} catch (error) {
+				// Still held: the next alarm asks again.
+				log('error', 'upload_settle_failed', { type: error instanceof Error ? error.name : 'unknown' })
+				continue
+			}
+			settleReservation(this.sql, id, seen, size)
+		}
 	}
 
 	/**
@@ -86,7 +178,10 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		const stored = this.current(id, nowMs)
 		if (stored?.kind !== 'record' || stored.record.type !== 'upload')
 			return { ok: false, reason: 'not_found' }
-		return reserveSlot(this.sql, id, stored.record.upload, key, bytes, expiresAtMs, nowMs)
+		const outcome = reserveSlot(this.sql, id, stored.record.upload, key, bytes, expiresAtMs)
+		// The reservation is settled after it lapses (asked of COS): the alarm must come for it.
+		if (outcome.ok) await this.schedule(id, nowMs)
+		return outcome
 	}
 
 	/**
@@ -107,9 +202,9 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		return holdsSlot(this.sql, id, key)
 	}
 
-	/** Committed files and live reservations of an upload link, for the admin API. */
-	uploadUsage(id: string, nowMs: number): UploadUsage {
-		return uploadTotals(this.sql, id, nowMs)
+	/** Committed files and reservations not yet settled of an upload link, for the admin API. */
+	uploadUsage(id: string): UploadUsage {
+		return uploadTotals(this.sql, id)
 	}
 
 	/** The live share and its counts: null when there is none (deleted, never made, lapsed). */
@@ -136,8 +231,11 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 	 * until unlockSucceeded() says otherwise, so concurrent guesses from one network cannot
 	 * slip in between a check and its count.
 	 */
-	attempt(id: string, network: string, nowMs: number): AttemptOutcome {
-		return tryAttempt(this.sql, id, network, nowMs)
+	async attempt(id: string, network: string, nowMs: number): Promise<AttemptOutcome> {
+		const outcome = tryAttempt(this.sql, id, network, nowMs)
+		// Attempt rows are forgotten a day after their wait ends: the alarm comes for them.
+		await this.schedule(id, nowMs)
+		return outcome
 	}
 
 	/** The share's download counts, for the admin API. */
@@ -170,7 +268,7 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		const created = shareRecordSchema.parse({ ...record, id, revision })
 		this.clearCounts(id)
 		writeRow(this.sql, id, JSON.stringify(created), revision)
-		await this.replicate(id)
+		await this.committed(id, revision, nowMs)
 		return { ok: true, record: created }
 	}
 
@@ -179,7 +277,7 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		const outcome = patchOutcome(this.current(id, nowMs), patch, ifMatch, nowMs)
 		if (!outcome.ok || !outcome.record) return outcome
 		writeRow(this.sql, id, JSON.stringify(outcome.record), outcome.record.revision)
-		await this.replicate(id)
+		await this.committed(id, outcome.record.revision, nowMs)
 		return outcome
 	}
 
@@ -191,7 +289,7 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		if (!matches(ifMatch, row.revision)) return { ok: false, reason: 'precondition_failed' }
 		this.clearCounts(id)
 		writeRow(this.sql, id, null, row.revision + 1)
-		await this.replicate(id)
+		await this.committed(id, row.revision + 1, nowMs)
 		return { ok: true, record: null }
 	}
 
@@ -213,16 +311,32 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 	 * first touch. The KV read is the only await; the check after it runs again, synchronously.
 	 */
 	private async adopt(id: string): Promise<void> {
-		if (readRow(this.sql, id)) return
+		this.resume(id)
+		if (readMeta(this.sql, 'adopted') === 1 || readRow(this.sql, id)) return
 		const body = await readReplicaText(this.env.SHARES, id)
+		// Once looked, never again: after this, KV holds only what this object wrote.
+		if (readMeta(this.sql, 'adopted') === 1) return
+		writeMeta(this.sql, 'adopted', 1)
 		if (body === null || readRow(this.sql, id)) return
 		writeRow(this.sql, id, body, adoptedRevision(body))
 	}
 
 	/**
+	 * After a change: KV owes `revision` (recorded in the same step as the change, with the
+	 * alarm that retries it), then the write is tried at once. The answer never waits on more
+	 * than that try, and never reports a failure for a change that is committed.
+	 */
+	private async committed(id: string, revision: number, nowMs: number): Promise<void> {
+		owe(this.sql, id, revision, nowMs + 1000)
+		await this.schedule(id, nowMs)
+		await this.replicate(id)
+	}
+
+	/**
 	 * Writes the current SQL state to KV. Writes run one at a time and each reads the state
-	 * when it starts, so the last one to land is always the latest state; changes made
-	 * while a write waits to start share it (KV allows about one write per key per second).
+	 * when it starts, so the last one to land is always the latest state and KV never goes
+	 * back; changes made while a write waits to start share it (KV allows about one write per
+	 * key per second). A failed write stays owed and is retried by the alarm, with backoff.
 	 */
 	private replicate(id: string): Promise<void> {
 		if (this.queued) return this.queued
@@ -231,14 +345,29 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 			return this.writeReplica(id)
 		})
 		this.queued = run
+		// A write that failed stays owed: neither the next write nor the caller sees it fail.
 		this.tail = run.catch(() => undefined)
-		return run
+		return this.tail
 	}
 
 	private async writeReplica(id: string): Promise<void> {
-		const body = readRow(this.sql, id)?.body
-		if (body === null || body === undefined) return deleteReplica(this.env.SHARES, id)
-		const stored = parseStored(id, body)
-		if (stored.kind === 'record') await putReplica(this.env.SHARES, stored.record, Date.now())
+		const row = readRow(this.sql, id)
+		if (!row || !owed(this.sql, id)) return
+		try {
+			if (row.body === null) await deleteReplica(this.env.SHARES, id)
+			else {
+				const stored = parseStored(id, row.body)
+				if (stored.kind === 'record') await putReplica(this.env.SHARES, stored.record, Date.now())
+			}
+			paid(this.sql, id, row.revision)
+		} catch (error) {
+			const nextAt = retryLater(this.sql, id, Date.now())
+			log('error', 'replica_write_failed', {
+				revision: row.revision,
+				retryInMs: nextAt - Date.now(),
+				type: error instanceof Error ? error.name : 'unknown',
+			})
+			await this.schedule(id)
+		}
 	}
 }

@@ -228,6 +228,6 @@ export function holdsUpload(env: ShareEnv, id: string, key: string): Promise<boo
 	return stateOf(env, id).holdsUpload(id, key)
 }
 
-export function uploadUsage(env: ShareEnv, id: string, nowMs = Date.now()): Promise<UploadUsage> {
-	return stateOf(env, id).uploadUsage(id, nowMs)
+export function uploadUsage(env: ShareEnv, id: string): Promise<UploadUsage> {
+	return stateOf(env, id).uploadUsage(id)
 }

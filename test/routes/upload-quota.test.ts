@@ -1,4 +1,7 @@
+import { runDurableObjectAlarm } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
+import { SETTLE_GRACE_MS } from '../../src/shares/state-uploads.ts'
 import { adminRequest, createShare, get, resetBetweenTests } from './helpers.ts'
 import { CHROME_NAVIGATION } from './page-helpers.ts'
 
@@ -28,6 +31,8 @@ async function quotaShare(quota: Record<string, number>, expiresIn = 86_400) {
 	})
 	return id
 }
+
+const stateOf = (id: string) => env.SHARE_STATE.get(env.SHARE_STATE.idFromName(id))
 
 const post = (path: string, body: unknown) =>
 	get(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
@@ -75,13 +80,53 @@ describe('upload quotas', () => {
 		expect(responses.filter((res) => res.status === 201)).toHaveLength(3)
 	})
 
-	it('releases a reservation whose signature has expired when the next one is asked for', async () => {
+	it('holds a lapsed reservation until COS is asked, then frees it when nothing arrived', async () => {
 		const id = await quotaShare({ maxFiles: 1 })
 		const first = await start(id)
 		const expiresAt = Date.parse(((await first.json()) as { expiresAt: string }).expiresAt)
-		expect((await start(id)).status).toBe(409)
 		vi.spyOn(Date, 'now').mockReturnValue(expiresAt + 1000)
+		// A PUT that began before the end may still be arriving: the slot stays held.
+		expect((await start(id)).status).toBe(409)
+		vi.spyOn(Date, 'now').mockReturnValue(expiresAt + SETTLE_GRACE_MS + 1000)
+		const methods = mockOrigin(() => new Response(null, { status: 404 }))
+		expect(await runDurableObjectAlarm(stateOf(id))).toBe(true)
+		expect(methods).toEqual(['HEAD'])
+		vi.mocked(globalThis.fetch).mockRestore()
+		expect(await usageOf(id)).toEqual({ files: 0, bytes: 0, reservedFiles: 0, reservedBytes: 0 })
 		expect((await start(id)).status).toBe(201)
+	})
+
+	it('counts an object that arrived without being confirmed, with the size COS reports', async () => {
+		const id = await quotaShare({ maxFiles: 1 })
+		const { expiresAt } = (await (await start(id, 300)).json()) as { expiresAt: string }
+		vi.spyOn(Date, 'now').mockReturnValue(Date.parse(expiresAt) + SETTLE_GRACE_MS + 1000)
+		mockOrigin(() => new Response(null, { headers: { 'content-length': '250' } }))
+		expect(await runDurableObjectAlarm(stateOf(id))).toBe(true)
+		expect(await usageOf(id)).toEqual({ files: 1, bytes: 250, reservedFiles: 0, reservedBytes: 0 })
+		expect((await start(id)).status).toBe(409)
+	})
+
+	it('keeps the slot held when COS cannot be asked, and asks again at the next alarm', async () => {
+		const id = await quotaShare({ maxFiles: 1 })
+		const { expiresAt } = (await (await start(id)).json()) as { expiresAt: string }
+		vi.spyOn(Date, 'now').mockReturnValue(Date.parse(expiresAt) + SETTLE_GRACE_MS + 1000)
+		mockOrigin(() => new Response(null, { status: 503 }))
+		expect(await runDurableObjectAlarm(stateOf(id))).toBe(true)
+		expect(await usageOf(id)).toMatchObject({ files: 0, reservedFiles: 1 })
+		vi.mocked(globalThis.fetch).mockRestore()
+		mockOrigin(() => new Response(null, { status: 404 }))
+		expect(await runDurableObjectAlarm(stateOf(id))).toBe(true)
+		expect(await usageOf(id)).toMatchObject({ files: 0, reservedFiles: 0 })
+	})
+
+	it('counts a file once when its confirmation comes before the settlement', async () => {
+		const id = await quotaShare({ maxFiles: 2 })
+		const { key, expiresAt } = (await (await start(id, 100)).json()) as { key: string; expiresAt: string }
+		mockOrigin(() => new Response(null, { headers: { 'content-length': '100' } }))
+		expect((await post(`/${id}/uploads/confirm`, { key })).status).toBe(200)
+		vi.spyOn(Date, 'now').mockReturnValue(Date.parse(expiresAt) + SETTLE_GRACE_MS + 1000)
+		await runDurableObjectAlarm(stateOf(id))
+		expect(await usageOf(id)).toEqual({ files: 1, bytes: 100, reservedFiles: 0, reservedBytes: 0 })
 	})
 
 	it('commits a confirmed upload with the size COS reports, and keeps it past the signature', async () => {
