@@ -53,8 +53,10 @@ export interface AppEnv {
 export interface ResolvedShare {
 	/** The record, its expiry moved up by `expiresAfterFirstDownload` once that applies. */
 	record: ShareRecord
-	/** Download counts; NO_USAGE for an unrestricted share (never counted). */
+	/** Download counts, when read from the share's Durable Object (`live`); else NO_USAGE. */
 	usage: Usage
+	/** Read from the share's Durable Object (exact now) rather than from KV (within its bound). */
+	live: boolean
 	/** The request's clock, read once: every rule and signature of the request agrees on it. */
 	now: number
 }

@@ -101,7 +101,7 @@ describe('the probe rule', () => {
 			}),
 			{ numRuns: 60 },
 		)
-	})
+	}, 60_000)
 
 	it('sends COS nothing but the first-byte Range for a probe, whatever If-Range says', async () => {
 		const sent = mockCos()

@@ -16,6 +16,7 @@ import type { TicketTarget } from '../../shares/tokens.ts'
 import { asFileShare, deliverProbe } from '../deliver/file.ts'
 import { backWithin, isUnlocked, notGranted, passwordRequired, ticketPath, unlockPage } from './gate.tsx'
 import { type Intent, intentOf, isLooking, sharePathOf } from './intent.ts'
+import { liveResolved } from './resolve.ts'
 
 function redirect(status: 302 | 303, location: string): Response {
 	return new Response(null, {
@@ -81,7 +82,12 @@ export const authorize = createMiddleware<AppEnv>(async (c, next) => {
 		return passwordRequired(c)
 	}
 	if (!isLimited(record)) return next()
-	const outcome = limited(c, record, intentOf(record, url, method, headers))
+	const intent = intentOf(record, url, method, headers)
+	// A spend asks the share's object once, and that call checks the counts itself; a look, a
+	// HEAD or a probe reads them (what is left, or 410 when nothing is).
+	if (!c.var.share.live && intent.kind !== 'download' && intent.kind !== 'none' && intent.kind !== 'upload')
+		c.set('share', await liveResolved(c, record.id, now))
+	const outcome = limited(c, c.var.share.record, intent)
 	if (outcome === 'pass') return next()
 	return outcome
 })

@@ -1,8 +1,10 @@
-// Resolve: the share behind a request's id, its counts and its state, or the error a visitor
-// sees. A restricted share (protected, limited, strict) is read from its Durable Object, so
-// a DELETE or PATCH has taken effect before its next request; nothing restricted takes the
-// KV-and-cache fast path. No signing here, and no decision about who may have the bytes:
-// that is authorize.ts, which every route under a share's id runs behind.
+// Resolve: the share behind a request's id and its state, or the error a visitor sees. The
+// record comes from KV (through the isolate cache); only a `strict` share is read from its
+// Durable Object on every request, so a DELETE or PATCH of it has taken effect before its
+// next request. Other restricted shares follow KV's bound: a protected one is checked by the
+// HMAC of its token against the KV record, and a limited one asks its object only where the
+// counts matter (authorize.ts: a spend, or a look at what is left). No signing here, and no
+// decision about who may have the bytes: that is authorize.ts.
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv, ResolvedShare } from '../../env.ts'
@@ -38,18 +40,25 @@ export async function resolveLive(c: Context<AppEnv>, id: string, now: number): 
 		await countMiss(ip, now, c.env)
 		throw notFound()
 	}
-	let resolved: ResolvedShare = { record: cached, usage: NO_USAGE, now }
-	if (cached.restricted) {
-		const live = await liveShare(c.env, id, now)
-		if (!live) throw notFound()
-		resolved = { ...live, now }
-	}
-	const { record, usage } = resolved
+	if (cached.strict) return liveResolved(c, id, now)
+	return checked({ record: cached, usage: NO_USAGE, now, live: false })
+}
+
+/** The share as its Durable Object holds it now, with its counts; 404, 410 as for any read. */
+export async function liveResolved(c: Context<AppEnv>, id: string, now: number): Promise<ResolvedShare> {
+	const live = await liveShare(c.env, id, now)
+	if (!live) throw notFound()
+	return checked({ ...live, now, live: true })
+}
+
+/** Not valid yet: 404; over: 410; a limited share whose counts say it is spent: 410. */
+function checked(resolved: ResolvedShare): ResolvedShare {
+	const { record, usage, now } = resolved
 	const state = shareState(record, now)
 	// A share that is not valid yet does not exist yet, as far as a visitor can tell.
 	if (state === 'scheduled') throw notFound()
 	if (state === 'expired') throw new AppError('share_expired')
-	if (isLimited(record)) {
+	if (resolved.live && isLimited(record)) {
 		const grant = grantFor(record, usage, now)
 		if (grant !== 'granted') throw notGranted(grant)
 	}
