@@ -128,8 +128,13 @@ async function main(): Promise<void> {
 		const seed = Date.now() >>> 0
 		const shared = { adminSlots: adminSlots() }
 		const samples: MemorySample[] = []
-		const sample = (at: number) =>
-			samples.push({ at, app: rss(app as HttpWorker), twin: rss(twin as HttpWorker) })
+		const sample = (at: number) => {
+			try {
+				samples.push({ at, app: rss(app as HttpWorker), twin: rss(twin as HttpWorker) })
+			} catch {
+				// A workerd that is gone shows as missing samples, and its requests as errors.
+			}
+		}
 		const started = performance.now()
 		sample(0)
 		const sampler = setInterval(() => sample(performance.now() - started), SAMPLE_EVERY_MS)
@@ -150,15 +155,18 @@ async function main(): Promise<void> {
 			}
 			while (performance.now() < deadline && ctx.step < maxSteps) {
 				ctx.step++
-				await pickStep(ctx.random)(ctx)
+				await pickStep(ctx.random)(ctx).catch((error: unknown) => stats.exception(error))
 			}
 		}
 		const progress = setInterval(() => {
 			const done = (performance.now() - started) / 60_000
 			const all = stats.rows().at(-1)
+			const last = samples.at(-1)
+			const memory = last
+				? `worker RSS ${(last.app / 2 ** 20).toFixed(0)} MiB, twin ${(last.twin / 2 ** 20).toFixed(0)} MiB`
+				: 'no RSS sample'
 			process.stdout.write(
-				`  ${done.toFixed(1)} min: ${all?.requests ?? 0} requests, ${stats.serverErrors} × 5xx, ` +
-					`worker RSS ${(rss(app as HttpWorker) / 2 ** 20).toFixed(0)} MiB, twin ${(rss(twin as HttpWorker) / 2 ** 20).toFixed(0)} MiB\n`,
+				`  ${done.toFixed(1)} min: ${all?.requests ?? 0} requests, ${stats.serverErrors} × 5xx, ${memory}\n`,
 			)
 		}, 60_000)
 		await Promise.all(Array.from({ length: users }, (_, vu) => user(vu)))
@@ -169,6 +177,7 @@ async function main(): Promise<void> {
 
 		const memory = judgeMemory(samples)
 		const errors = stats.rows().at(-1)?.errors.size ?? 0
+		if (stats.firstException) process.stderr.write(`the first step that threw: ${stats.firstException}\n`)
 		process.stdout.write(
 			formatReport({
 				seconds,

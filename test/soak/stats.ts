@@ -2,8 +2,8 @@
 // (send to the end of the body) and, when it was not what the scenario expects, its status.
 // The bare twin's answers are counted apart: they only prove it took the same load.
 
-/** A status a request answered, or 'network' when it got no answer. */
-export type Outcome = number | 'network'
+/** A status a request answered, 'network' when it got no answer, 'exception' when a step threw. */
+export type Outcome = number | 'network' | 'exception'
 
 interface ScenarioStats {
 	requests: number
@@ -52,6 +52,15 @@ export class Stats {
 		stats.latencies.push(ms)
 		if (typeof outcome === 'number' && outcome >= 500) this.serverErrors++
 		if (!expected) bump(stats.errors, outcome)
+	}
+
+	/** What the first step that threw said. */
+	firstException: string | undefined
+
+	/** A step that threw (a body it could not read, say): counted as an error of its own. */
+	exception(error: unknown): void {
+		this.firstException ??= error instanceof Error ? (error.stack ?? error.message) : String(error)
+		bump(this.of('step threw').errors, 'exception')
 	}
 
 	origin(outcome: Outcome, expected: boolean): void {
