@@ -1,10 +1,10 @@
-// End to end, a crash in the middle of admin writes: 40 concurrent creates, PATCHes and
+// End to end, crashes in the middle of admin writes: 40 concurrent creates, PATCHes and
 // DELETEs against the real local stack, the worker's whole process tree (wrangler and its
-// workerd) SIGKILLed while they run, the worker restarted on the same persisted state. Then
-// (a) no acknowledged write is lost: the admin API (the share's Durable Object) shows every
+// workerd) SIGKILLed while they run, the worker restarted on the same persisted state, a few
+// times over. Then (a) no acknowledged write is lost: the admin API (the share's Durable Object) shows every
 // acknowledged create or PATCH at least at its acknowledged revision and every acknowledged
 // DELETE as gone, unless the one write still in flight for that id at the kill changed it;
-// and (b) every public link agrees with the admin API within AGREEMENT_BOUND_MS of the
+// and (b) every public link agrees with the admin API within AGREEMENT_BOUND_MS of the last
 // restart, and keeps agreeing: a present share answers as its current record says, a deleted
 // one 404. A write the object committed but whose KV write the crash cut off must reach KV
 // anyway (the outbox): until then its link 404s, or serves a deleted share or an old record.
@@ -31,9 +31,9 @@ const LOAD_BEFORE_KILL_MS = [2000, 4000] as const
 /**
  * Kills (each followed by a restart) before the links are checked. A write is exposed while
  * its SQL step has committed and its KV write has not finished. Of the 40 writes one kill
- * cuts off, none to 30 had taken effect and none to 15 of those had not reached KV (today's
- * code, on a busy 2-core machine): where a kill lands decides it, so one kill may expose
- * nothing, and six rarely all do.
+ * cuts off, from none to about 20 had taken effect and from none to 10 of those had not
+ * reached KV (today's code, on a busy 2-core machine): where a kill lands decides it, so one
+ * kill may expose nothing; of six, some have every time so far.
  */
 const CRASHES = 6
 /**
