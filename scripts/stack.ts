@@ -48,6 +48,14 @@ export interface Stack {
 	emulatorRoot: string
 	shares: DemoShare[]
 	stop(): Promise<void>
+	/** The pid of the running `wrangler dev` (the leader of its process group), if any. */
+	workerPid(): number | undefined
+	/**
+	 * Starts the worker again on the same port, state folder, settings and emulator, after
+	 * stopping the running one if it is still alive (a crash test kills it first). Resolves
+	 * once it answers /_/health; seeds nothing.
+	 */
+	restartWorker(): Promise<void>
 }
 
 export const DEMO_SHARES: DemoShare[] = [
@@ -410,7 +418,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			COS_ENDPOINT: ready.url,
 			...options.vars,
 		}
-		const workerArgs = [
+		const workerArgs = async () => [
 			WRANGLER,
 			'dev',
 			'--ip',
@@ -426,10 +434,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			'--show-interactive-dev-session=false',
 			...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
 		]
-		const worker = startChild(process.execPath, workerArgs, 'worker (wrangler dev)', childEnv(), options.log)
-		children.push(worker)
 		const workerUrl = `http://127.0.0.1:${port}`
-		await waitForHealth(workerUrl, worker, 90_000)
+		let worker: Child | undefined
+		const startWorker = async () => {
+			worker = startChild(
+				process.execPath,
+				await workerArgs(),
+				'worker (wrangler dev)',
+				childEnv(),
+				options.log,
+			)
+			children.push(worker)
+			await waitForHealth(workerUrl, worker, 90_000)
+		}
+		await startWorker()
 		await checkLocalSigning(workerUrl, ready.url, secrets)
 		const shares = options.seedShares === false ? [] : DEMO_SHARES
 		await seedDemoShares(workerUrl, secrets.ADMIN_TOKEN, shares)
@@ -443,6 +461,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			emulatorRoot,
 			shares,
 			stop,
+			workerPid: () => {
+				const running = worker?.process
+				return running && running.exitCode === null && running.signalCode === null ? running.pid : undefined
+			},
+			restartWorker: async () => {
+				if (worker) await stopChild(worker)
+				await startWorker()
+			},
 		}
 	} catch (error) {
 		await stop()

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest'
 import { type Stack, type StackOptions, startStack } from '../../scripts/stack.ts'
 import { pseudoRandomChunks } from '../emulator/samples.ts'
 import { type ObjectMeta, openObject } from '../emulator/store.ts'
-import { listProcesses, type ProcessInfo } from '../node/processes.ts'
+import { listProcesses, type ProcessInfo, processTree } from '../node/processes.ts'
 
 // ---------------------------------------------------------------------------------------
 // The stack
@@ -93,6 +93,13 @@ export interface E2eStack extends Stack {
 	link(id: string): string
 	/** Stops the stack, checks nothing it started is still running, removes the state folder. */
 	dispose(): Promise<void>
+	/**
+	 * SIGKILLs the worker's whole process tree at once (`wrangler dev`, its workerd and
+	 * anything else below it or in its process group), as a crash would, and resolves with
+	 * what it killed once every one of them is gone. `beforeKill` runs after the processes
+	 * are found, right before the first signal.
+	 */
+	killWorker(beforeKill?: () => void): Promise<ProcessInfo[]>
 }
 
 export async function startE2eStack(options: Omit<StackOptions, 'stateDir' | 'log'> = {}): Promise<E2eStack> {
@@ -135,6 +142,33 @@ export async function startE2eStack(options: Omit<StackOptions, 'stateDir' | 'lo
 			})
 			await res.body?.cancel()
 			return res.status
+		},
+		async killWorker(beforeKill) {
+			const leader = stack.workerPid()
+			if (leader === undefined) throw new Error('the worker is not running')
+			const processes = await listProcesses()
+			const tree = processTree(leader, processes)
+			const treePids = new Set(tree.map((proc) => proc.pid))
+			const doomed = [...tree, ...processes.filter((proc) => proc.pgid === leader && !treePids.has(proc.pid))]
+			beforeKill?.()
+			// Ours by construction: below the wrangler this stack started, or in its group.
+			for (const { pid } of doomed) killQuietly(pid)
+			const deadline = Date.now() + 10_000
+			for (;;) {
+				const pids = new Set(doomed.map((proc) => proc.pid))
+				const alive = (await listProcesses()).filter((proc) => pids.has(proc.pid))
+				if (alive.length === 0) return doomed
+				if (Date.now() > deadline)
+					throw new Error(
+						`SIGKILL left processes running: ${alive.map((p) => `${p.pid} ${p.cmd}`).join('; ')}`,
+					)
+				await sleep(50)
+			}
+		},
+		async restartWorker() {
+			await stack.restartWorker()
+			// The new wrangler leads a group of its own: dispose() checks it too.
+			for (const group of await processGroupsMentioning(stateDir)) groups.add(group)
 		},
 		async dispose() {
 			try {
