@@ -4,7 +4,7 @@
 // measured on its own (procfs.ts).
 import { Miniflare, type MiniflareOptions } from 'miniflare'
 import { childProcesses } from './procfs.ts'
-import { compatibilityDate } from './workerd.ts'
+import { compatibilityDate, compatibilityFlags } from './workerd.ts'
 
 type WorkerConfig = MiniflareOptions['workers'][number]['config']
 type Bindings = NonNullable<WorkerConfig['env']>
@@ -56,6 +56,7 @@ export async function serveWorker(options: HttpWorkerOptions): Promise<HttpWorke
 				config: {
 					name: options.name,
 					compatibilityDate: compatibilityDate(),
+					compatibilityFlags: compatibilityFlags(),
 					manifest: {
 						mainModule: 'worker.mjs',
 						modulesRoot: '/',

@@ -21,8 +21,9 @@ async function bundleEntry(entry: URL): Promise<string> {
 		jsx: 'automatic',
 		jsxImportSource: 'hono/jsx',
 		charset: 'utf8',
-		// The runtime's own modules (cloudflare:workers for the Durable Object) stay imports.
-		external: ['cloudflare:*'],
+		// The runtime's own modules (cloudflare:workers for the Durable Object, node:zlib with
+		// nodejs_compat) stay imports.
+		external: ['cloudflare:*', 'node:*'],
 		write: false,
 		logLevel: 'silent',
 	})

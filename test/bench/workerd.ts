@@ -43,6 +43,13 @@ export function compatibilityDate(): string {
 	return date
 }
 
+/** The project's compatibility_flags, from wrangler.toml (nodejs_compat: node:zlib's crc32). */
+export function compatibilityFlags(): string[] {
+	const toml = readFileSync(new URL('wrangler.toml', ROOT), 'utf8')
+	const list = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? ''
+	return [...list.matchAll(/"([^"]+)"/g)].map((match) => match[1] ?? '').filter(Boolean)
+}
+
 /** Starts workerd with one module worker. Call dispose() on the result when done. */
 export function startWorker(name: string, script: string): Miniflare {
 	return new Miniflare({
@@ -53,6 +60,7 @@ export function startWorker(name: string, script: string): Miniflare {
 				config: {
 					name,
 					compatibilityDate: compatibilityDate(),
+					compatibilityFlags: compatibilityFlags(),
 					manifest: {
 						mainModule: 'worker.mjs',
 						modules: { 'worker.mjs': { type: 'esm', contents: script } },

@@ -136,6 +136,11 @@ describe('downloading from a folder share', () => {
 		})
 	})
 
+	it('zips the empty sub-folder as an archive with no members', async () => {
+		const file = await downloadZip('empty/', '', 'empty.zip')
+		expect(await zipMembers(file)).toEqual({})
+	})
+
 	it('passes Debian unzip’s own test of the archive', async () => {
 		const file = await downloadZip('', '', 'root.zip')
 		const { stdout } = await run('unzip', ['-t', file])
