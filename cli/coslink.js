@@ -3,7 +3,7 @@
 // CLI (it is TypeScript, run by Node's type stripping) gets one clear line, not a stack trace.
 const MINIMUM = [22, 18]
 const [major, minor] = process.versions.node.split('.').map(Number)
-const typescript = process.features && process.features.typescript
+const typescript = process.features?.typescript
 if (major < MINIMUM[0] || (major === MINIMUM[0] && minor < MINIMUM[1]) || !typescript) {
 	process.stderr.write(
 		'coslink: needs Node.js ' +
@@ -17,7 +17,7 @@ if (major < MINIMUM[0] || (major === MINIMUM[0] && minor < MINIMUM[1]) || !types
 import('./main.ts').then(
 	(cli) => cli.run(process.argv),
 	(error) => {
-		process.stderr.write('coslink: could not start: ' + (error && error.message) + '\n')
+		process.stderr.write(`coslink: could not start: ${error?.message}\n`)
 		process.exit(1)
 	},
 )
