@@ -48,8 +48,8 @@ export function normalizeUrl(text: string): string {
 /** The server and token to use, or a clear line on how to set them. */
 export async function loadSettings(override: { url?: string | undefined } = {}): Promise<Settings> {
 	const saved = await readSaved(configPath())
-	const url = override.url ?? process.env.COSLINK_URL ?? saved.url
-	const token = process.env.COSLINK_TOKEN ?? saved.token
+	const url = override.url || process.env.COSLINK_URL || saved.url
+	const token = process.env.COSLINK_TOKEN || saved.token
 	if (!url || !token)
 		throw new CliError(
 			`no ${url ? 'token' : 'server'} configured: run \`coslink login\`, or set COSLINK_URL and COSLINK_TOKEN`,
