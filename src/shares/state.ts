@@ -59,6 +59,8 @@ export type { ReserveOutcome, UploadUsage } from './state-uploads.ts'
 
 /** An alarm never fires sooner than this after it is set: bursts of changes share one. */
 const MIN_ALARM_DELAY_MS = 100
+/** setAlarm refuses dates after 2189: a share that lives longer is looked at again then. */
+const MAX_ALARM_MS = Date.UTC(2189, 0, 1)
 
 export class ShareState extends DurableObject<Cloudflare.Env> {
 	private readonly sql: SqlStorage
@@ -98,7 +100,9 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 			record?.kind === 'record' ? lapseAt(record.record) : undefined,
 		].filter((at): at is number => at !== undefined)
 		if (times.length === 0) return this.ctx.storage.deleteAlarm()
-		return this.ctx.storage.setAlarm(Math.max(Math.min(...times), nowMs + MIN_ALARM_DELAY_MS))
+		return this.ctx.storage.setAlarm(
+			Math.min(Math.max(Math.min(...times), nowMs + MIN_ALARM_DELAY_MS), MAX_ALARM_MS),
+		)
 	}
 
 	/** The id this object serves: every row names it (one object per share id). */
