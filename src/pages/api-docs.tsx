@@ -89,6 +89,22 @@ pre{background:var(--soft);padding:.8rem;border-radius:8px;overflow:auto}
 
 const refName = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1)
 
+/** Text whose `backticked` parts are code, as the document's descriptions write them. */
+function Text(props: { text: string | undefined }): Child {
+	if (!props.text) return null
+	return (
+		<>{props.text.split(/`([^`]+)`/).map((part, index) => (index % 2 === 1 ? <code>{part}</code> : part))}</>
+	)
+}
+
+/** A variant's name: its title, its schema's name, or the kind its `type` names. */
+function variantName(variant: SchemaObject, index: number): string {
+	if (variant.title) return variant.title
+	if (variant.$ref) return refName(variant.$ref)
+	const kind = variant.properties?.type?.enum?.[0] ?? variant.properties?.type?.const
+	return typeof kind === 'string' ? `type "${kind}"` : `Variant ${index + 1}`
+}
+
 function literal(value: unknown): string {
 	return JSON.stringify(value)
 }
@@ -138,10 +154,13 @@ function Fields(props: { schema: SchemaObject; depth: number }): Child {
 				{variants.map((variant, index) => (
 					<div class="nest">
 						<p>
-							<strong>
-								{variant.title ?? (variant.$ref ? refName(variant.$ref) : `Variant ${index + 1}`)}
-							</strong>
-							{variant.description ? <span class="muted"> — {variant.description}</span> : null}
+							<strong>{variantName(variant, index)}</strong>
+							{variant.description ? (
+								<span class="muted">
+									{' — '}
+									<Text text={variant.description} />
+								</span>
+							) : null}
 						</p>
 						{variant.$ref ? <p>See {typeLabel(variant)}.</p> : <Fields schema={variant} depth={depth + 1} />}
 					</div>
@@ -171,7 +190,7 @@ function Fields(props: { schema: SchemaObject; depth: number }): Child {
 					</td>
 					<td>{typeLabel(field)}</td>
 					<td>
-						{field.description ?? ''}
+						<Text text={field.description} />
 						{constraints(field) ? <div class="muted">{constraints(field)}</div> : null}
 						{depth < 3 && (field.properties || field.oneOf || field.items?.properties) ? (
 							<div class="nest">
@@ -208,7 +227,11 @@ function OperationView(props: { method: string; path: string; op: Operation }): 
 				<span class="path">{path}</span>
 				<span>{op.summary}</span>
 			</h3>
-			{op.description ? <p>{op.description}</p> : null}
+			{op.description ? (
+				<p>
+					<Text text={op.description} />
+				</p>
+			) : null}
 			<p class="muted">{op.security?.length ? 'Needs the admin token.' : 'Public.'}</p>
 			{op.parameters?.length ? (
 				<>
@@ -223,7 +246,7 @@ function OperationView(props: { method: string; path: string; op: Operation }): 
 								<td>{param.in}</td>
 								<td>{param.schema ? typeLabel(param.schema) : null}</td>
 								<td>
-									{param.description ?? param.schema?.description ?? ''}
+									<Text text={param.description ?? param.schema?.description} />
 									{param.schema && constraints(param.schema) ? (
 										<div class="muted">{constraints(param.schema)}</div>
 									) : null}
@@ -245,7 +268,7 @@ function OperationView(props: { method: string; path: string; op: Operation }): 
 					<tr>
 						<td class="status">{status}</td>
 						<td>
-							{response.description}
+							<Text text={response.description} />
 							{response.headers ? (
 								<div class="muted">Headers: {Object.keys(response.headers).join(', ')}</div>
 							) : null}
@@ -291,7 +314,11 @@ export function ApiDocsPage(props: { doc: OpenApiDocument; nonce: string; server
 							OpenAPI {doc.openapi} · version {doc.info.version}
 						</p>
 						<h1>{doc.info.title}</h1>
-						{doc.info.description ? <p>{doc.info.description}</p> : null}
+						{doc.info.description ? (
+							<p>
+								<Text text={doc.info.description} />
+							</p>
+						) : null}
 						<p>
 							Server: <code>{props.server}</code> · the document:{' '}
 							<a href="/api/openapi.json">/api/openapi.json</a>
@@ -325,7 +352,11 @@ export function ApiDocsPage(props: { doc: OpenApiDocument; nonce: string; server
 						{Object.entries(doc.components?.schemas ?? {}).map(([name, schema]) => (
 							<section class="op" id={`schema-${name}`}>
 								<h3>{name}</h3>
-								{schema.description ? <p>{schema.description}</p> : null}
+								{schema.description ? (
+									<p>
+										<Text text={schema.description} />
+									</p>
+								) : null}
 								<Fields schema={schema} depth={0} />
 							</section>
 						))}
