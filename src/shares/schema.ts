@@ -249,9 +249,14 @@ const commonCreate = {
 	}),
 	delivery: shareFields.delivery.optional(),
 	disposition: shareFields.disposition.optional(),
-	expiresAt: inputDate.optional(),
+	expiresAt: inputDate.optional().meta({
+		description: 'The share answers 410 from this instant (ISO 8601 with a zone).',
+		example: '2026-12-31T23:59:59+08:00',
+	}),
 	expiresIn: expiresIn.optional(),
-	notBefore: inputDate.optional(),
+	notBefore: inputDate
+		.optional()
+		.meta({ description: 'The share answers 404 before this instant (ISO 8601 with a zone).' }),
 	signTtl: shareFields.signTtl.optional(),
 	note: shareFields.note.optional(),
 	page: shareFields.page.optional(),
