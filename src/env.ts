@@ -2,6 +2,7 @@
 // setting is named (never its value) so the operator knows what to fix.
 import type { CosBucket } from './cos/endpoint.ts'
 import { bucketBaseUrl } from './cos/endpoint.ts'
+import { assertObjectKey } from './cos/key.ts'
 import { type CosCredentials, MAX_SIGN_TTL } from './cos/presign.ts'
 import { AppError } from './errors.ts'
 import type { Usage } from './shares/limits.ts'
@@ -29,6 +30,8 @@ export interface Config {
 	cacheMaxBytes: number
 	/** Seconds a download ticket of a limited share lives (TICKET_TTL). */
 	ticketTtl?: number
+	/** Where POST /api/uploads puts sent files (SEND_PREFIX): a folder, ending with '/'. */
+	sendPrefix: string
 }
 
 export interface AppEnv {
@@ -134,6 +137,20 @@ export function parseKeyExpiry(value: string): number | undefined {
 	return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000)
 }
 
+/** SEND_PREFIX: a folder of the bucket (never its root), since sent files are deleted under it. */
+function sendPrefix(env: Record<string, unknown>): string {
+	const value = text(env, 'SEND_PREFIX') || 'send/'
+	const problem = 'must name a folder of the bucket, such as "send/"'
+	if (!value.endsWith('/') || value.startsWith('/') || value.split('/').slice(0, -1).includes(''))
+		throw new ConfigError('SEND_PREFIX', problem)
+	try {
+		assertObjectKey(value)
+	} catch {
+		throw new ConfigError('SEND_PREFIX', problem)
+	}
+	return value
+}
+
 export function parseConfig(env: Record<string, unknown>): Config {
 	const secretId = required(env, 'COS_SECRET_ID')
 	const secretKey = required(env, 'COS_SECRET_KEY')
@@ -200,6 +217,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
 		zipMaxBytes,
 		cacheMaxBytes,
 		ticketTtl,
+		sendPrefix: sendPrefix(env),
 		credentials: { secretId, secretKey, securityToken, expiresAt },
 		target,
 		signTtl,

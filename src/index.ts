@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from './env.ts'
 import { AppError } from './errors.ts'
 import { errorResponse, onError } from './respond.tsx'
-import { admin } from './routes/admin/shares.ts'
+import { api } from './routes/admin/api.ts'
 import { withCacheStatus } from './routes/deliver/cache-status.ts'
 import { warmRedirect } from './routes/deliver/warm-redirect.ts'
 import { shareRoutes } from './routes/shares.ts'
@@ -16,7 +16,7 @@ const app = new Hono<AppEnv>()
 // renderer themselves), which keeps the 302 hot path free of an extra async layer.
 // System routes first: nothing a user names can shadow them (slugs cannot start with '_').
 app.route('/', system)
-app.route('/api/shares', admin)
+app.route('/', api)
 app.route('/', shareRoutes)
 
 app.notFound((c) => errorResponse(c, new AppError('not_found')))

@@ -111,6 +111,17 @@ export function applyPatch(record: ShareRecord, patch: StoredPatch, nowMs: numbe
 		for (const field of ['maxDownloads', 'expiresAfterFirstDownload'] as const)
 			if (patch[field] !== undefined && patch[field] !== null)
 				throw new InvalidShareError(field, UPLOAD_LIMIT_MESSAGE)
+	// A sent share's objects are deleted with it: pointing it elsewhere would delete those instead.
+	if (record.type !== 'upload' && record.sent)
+		for (const field of ['key', 'prefix'] as const)
+			if (
+				patch[field] !== undefined &&
+				patch[field] !== (record.type === 'file' ? record.key : record.prefix)
+			)
+				throw new InvalidShareError(
+					field,
+					'cannot change on a share of sent files (they are deleted with it)',
+				)
 	const next: Record<string, unknown> = { ...record }
 	for (const [field, value] of Object.entries(patch)) {
 		if (field === 'type') continue

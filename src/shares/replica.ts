@@ -1,5 +1,6 @@
 // The KV read replica: `share:<id>` holds each record for the hot public path and for
 // listing. Only the share's Durable Object writes here (src/shares/state.ts).
+import { isLimited, type Usage, withUsageExpiry } from './limits.ts'
 import { kvExpiration } from './rules.ts'
 import type { ShareRecord } from './schema.ts'
 
@@ -12,24 +13,37 @@ export interface ShareSummary {
 	type: ShareRecord['type']
 	key?: string
 	prefix?: string
+	/** The expiry in force: moved up by `expiresAfterFirstDownload` once a download started it. */
 	expiresAt?: string
 	notBefore?: string
 	createdAt: string
 	note?: string
+	/** A download limit whose downloads are all spent. */
+	exhausted?: true
 }
 
 const encoder = new TextEncoder()
 const jsonBytes = (value: unknown) => encoder.encode(JSON.stringify(value)).byteLength
 
-/** The list metadata for a record: long text fields are dropped until it fits, never the write. */
-export function summary(record: ShareRecord): ShareSummary {
+/**
+ * The list metadata for a record (and its download counts, for a limited share): long text
+ * fields are dropped until it fits, never the write.
+ */
+export function summary(record: ShareRecord, usage?: Usage): ShareSummary {
+	const effective = usage ? withUsageExpiry(record, usage) : record
+	const exhausted =
+		usage !== undefined &&
+		record.maxDownloads !== undefined &&
+		isLimited(record) &&
+		usage.downloads >= record.maxDownloads
 	const { key, prefix, note, ...small }: ShareSummary = {
 		type: record.type,
 		...(record.type === 'file' ? { key: record.key } : { prefix: record.prefix }),
-		expiresAt: record.expiresAt,
+		expiresAt: effective.expiresAt,
 		notBefore: record.notBefore,
 		createdAt: record.createdAt,
 		note: record.note,
+		...(exhausted ? { exhausted: true as const } : {}),
 	}
 	const where = key === undefined ? { prefix } : { key }
 	const candidates: ShareSummary[] = [
@@ -40,10 +54,15 @@ export function summary(record: ShareRecord): ShareSummary {
 	return candidates.find((candidate) => jsonBytes(candidate) <= METADATA_LIMIT_BYTES) ?? small
 }
 
-export async function putReplica(kv: KVNamespace, record: ShareRecord, nowMs: number): Promise<void> {
+export async function putReplica(
+	kv: KVNamespace,
+	record: ShareRecord,
+	nowMs: number,
+	usage?: Usage,
+): Promise<void> {
 	const expiration = kvExpiration(record, nowMs)
 	await kv.put(KEY_PREFIX + record.id, JSON.stringify(record), {
-		metadata: summary(record),
+		metadata: summary(record, usage),
 		...(expiration === undefined ? {} : { expiration }),
 	})
 }
@@ -55,20 +74,4 @@ export async function deleteReplica(kv: KVNamespace, id: string): Promise<void> 
 /** The stored text as it is, valid or not (a Durable Object adopting a record it never saw). */
 export function readReplicaText(kv: KVNamespace, id: string): Promise<string | null> {
 	return kv.get(KEY_PREFIX + id, 'text')
-}
-
-export interface ShareList {
-	shares: (ShareSummary & { id: string })[]
-	cursor: string | undefined
-}
-
-export async function listReplicas(kv: KVNamespace, limit: number, cursor?: string): Promise<ShareList> {
-	const page = await kv.list<ShareSummary>({ prefix: KEY_PREFIX, limit, ...(cursor ? { cursor } : {}) })
-	return {
-		shares: page.keys.map(({ name, metadata }) => ({
-			id: name.slice(KEY_PREFIX.length),
-			...(metadata ?? { type: 'file' as const, createdAt: '' }),
-		})),
-		cursor: page.list_complete ? undefined : page.cursor,
-	}
 }

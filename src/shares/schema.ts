@@ -50,26 +50,61 @@ export const MAX_UPLOAD_FILE_SIZE = 48.82e12
 const MAX_EXPIRES_IN_SECONDS = 10 * 365 * 86400
 
 export const shareFields = {
-	delivery: z.enum(['redirect', 'stream']),
-	filename: noControls(255),
-	contentType: mediaType,
-	disposition: z.enum(['attachment', 'inline']),
-	notBefore: isoDate,
-	expiresAt: isoDate,
-	signTtl: z.int().min(1).max(MAX_SIGN_TTL),
-	note: z.string().max(1000),
-	page: z.boolean(),
+	delivery: z.enum(['redirect', 'stream']).meta({
+		description:
+			'redirect: a 302 to a fresh pre-signed COS URL; stream: the worker proxies the bytes. Default: DEFAULT_DELIVERY.',
+	}),
+	filename: noControls(255).meta({
+		description: 'The name a download is saved under.',
+		example: 'Q3 report.pdf',
+	}),
+	contentType: mediaType.meta({
+		description: 'The media type downloads are served with (visible ASCII only).',
+	}),
+	disposition: z
+		.enum(['attachment', 'inline'])
+		.meta({ description: 'attachment (save) or inline (show in the browser, for safe types).' }),
+	notBefore: isoDate.meta({ description: 'The share answers 404 before this instant (ISO 8601).' }),
+	expiresAt: isoDate.meta({ description: 'The share answers 410 from this instant (ISO 8601).' }),
+	signTtl: z.int().min(1).max(MAX_SIGN_TTL).meta({ description: 'Seconds each pre-signed COS URL lives.' }),
+	note: z.string().max(1000).meta({ description: 'Free text, shown on the download page.' }),
+	page: z.boolean().meta({ description: 'Browsers get a download page instead of the bytes.' }),
 	/** Bytes per second; becomes COS's signed x-cos-traffic-limit (bits per second). */
-	bandwidthLimit: z.int().min(MIN_BANDWIDTH_LIMIT).max(MAX_BANDWIDTH_LIMIT),
-	cache: z.strictObject({ maxAge: z.int().min(1).max(MAX_CACHE_AGE) }),
+	bandwidthLimit: z
+		.int()
+		.min(MIN_BANDWIDTH_LIMIT)
+		.max(MAX_BANDWIDTH_LIMIT)
+		.meta({ description: 'Bytes per second each download may take (COS x-cos-traffic-limit).' }),
+	cache: z
+		.strictObject({ maxAge: z.int().min(1).max(MAX_CACHE_AGE) })
+		.meta({ description: 'Keep the file in the edge cache for maxAge seconds (streamed shares only).' }),
 	/** Write-only: 4–128 characters, stored only as its PBKDF2 hash. */
-	password: z.string().min(4).max(128),
+	password: z
+		.string()
+		.min(4)
+		.max(128)
+		.meta({ description: 'Write-only: visitors must enter it. Stored only as a PBKDF2 hash.' }),
 	/** Downloads the share grants in all; 1 is a one-time link. */
-	maxDownloads: z.int().min(1).max(1_000_000_000),
+	maxDownloads: z
+		.int()
+		.min(1)
+		.max(1_000_000_000)
+		.meta({ description: 'Downloads the share grants in all; 1 is a one-time link.' }),
 	/** Seconds after the first granted download at which the share expires. */
-	expiresAfterFirstDownload: z.int().min(1).max(MAX_EXPIRES_IN_SECONDS),
+	expiresAfterFirstDownload: z
+		.int()
+		.min(1)
+		.max(MAX_EXPIRES_IN_SECONDS)
+		.meta({ description: 'Seconds after the first granted download at which the share expires.' }),
 	/** Consult the share's Durable Object on every access, for instant revocation. */
-	strict: z.boolean(),
+	strict: z
+		.boolean()
+		.meta({ description: "Every access asks the share's Durable Object: a revocation applies at once." }),
+	/** The share's objects were uploaded through POST /api/uploads: they go when it goes. */
+	sent: z.literal(true).meta({
+		description:
+			'The objects were uploaded through POST /api/uploads (under SEND_PREFIX): they are deleted from the bucket when the share expires or is deleted.',
+	}),
 }
 
 /** A stored password: `$pbkdf2-sha256$i=<n>$<salt>$<hash>` (src/shares/password.ts). */
@@ -153,7 +188,10 @@ const commonRecord = {
 	restricted: z.literal(true).optional(),
 	createdAt: isoDate,
 	updatedAt: isoDate,
-	revision: z.int().min(1),
+	revision: z
+		.int()
+		.min(1)
+		.meta({ description: 'Counts every change; sent as the ETag, compared by If-Match.' }),
 }
 
 // Strict: a field that does not belong to a kind of share is an error, not something to keep.
@@ -163,8 +201,14 @@ const fileRecord = z.strictObject({
 	key: objectKey,
 	filename: shareFields.filename.optional(),
 	contentType: shareFields.contentType.optional(),
+	sent: shareFields.sent.optional(),
 })
-const folderRecord = z.strictObject({ ...commonRecord, type: z.literal('folder'), prefix })
+const folderRecord = z.strictObject({
+	...commonRecord,
+	type: z.literal('folder'),
+	prefix,
+	sent: shareFields.sent.optional(),
+})
 const uploadRecord = z.strictObject({
 	...commonRecord,
 	type: z.literal('upload'),
@@ -183,6 +227,15 @@ export type FolderShareRecord = Extract<ShareRecord, { type: 'folder' }>
 /** A link that lets visitors upload into a prefix. */
 export type UploadShareRecord = Extract<ShareRecord, { type: 'upload' }>
 
+const expiresIn = z.int().min(1).max(MAX_EXPIRES_IN).meta({
+	description: 'Seconds from now at which the share expires (instead of expiresAt).',
+	example: 604800,
+})
+const extractionCodeField = z.literal(true).meta({
+	description:
+		'Generate a 6-character extraction code, answered once as extractionCode (instead of a password).',
+})
+
 const slug = z
 	.string()
 	.regex(SLUG_PATTERN, 'must be 3–64 letters, digits, "-" or "_", starting with a letter or digit')
@@ -190,12 +243,20 @@ const slug = z
 
 /** Fields every create body may carry. */
 const commonCreate = {
-	id: slug.optional(),
+	id: slug.optional().meta({
+		description: 'A slug of your choice; omitted: 13 random base62 characters.',
+		example: 'q3-report',
+	}),
 	delivery: shareFields.delivery.optional(),
 	disposition: shareFields.disposition.optional(),
-	expiresAt: inputDate.optional(),
-	expiresIn: z.int().min(1).max(MAX_EXPIRES_IN).optional(),
-	notBefore: inputDate.optional(),
+	expiresAt: inputDate.optional().meta({
+		description: 'The share answers 410 from this instant (ISO 8601 with a zone).',
+		example: '2026-12-31T23:59:59+08:00',
+	}),
+	expiresIn: expiresIn.optional(),
+	notBefore: inputDate
+		.optional()
+		.meta({ description: 'The share answers 404 before this instant (ISO 8601 with a zone).' }),
 	signTtl: shareFields.signTtl.optional(),
 	note: shareFields.note.optional(),
 	page: shareFields.page.optional(),
@@ -203,53 +264,66 @@ const commonCreate = {
 	cache: shareFields.cache.optional(),
 	password: shareFields.password.optional(),
 	/** true: generate a 6-character extraction code, returned once in the response. */
-	extractionCode: z.literal(true).optional(),
+	extractionCode: extractionCodeField.optional(),
 	maxDownloads: shareFields.maxDownloads.optional(),
 	expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.optional(),
 	strict: shareFields.strict.optional(),
 }
 
 const createVariants = z.discriminatedUnion('type', [
-	z.strictObject({
-		...commonCreate,
-		type: z.literal('file'),
-		key: objectKey,
-		filename: shareFields.filename.optional(),
-		contentType: shareFields.contentType.optional(),
-	}),
-	z.strictObject({ ...commonCreate, type: z.literal('folder'), prefix }),
-	z.strictObject({ ...commonCreate, type: z.literal('upload'), prefix, upload: uploadRules }),
+	z
+		.strictObject({
+			...commonCreate,
+			// The default lets bodies written before folders existed still work.
+			type: z.literal('file').default('file'),
+			key: objectKey.meta({
+				description: 'The object key exactly as stored.',
+				example: 'reports/2026/Q3.pdf',
+			}),
+			filename: shareFields.filename.optional(),
+			contentType: shareFields.contentType.optional(),
+			sent: shareFields.sent.optional(),
+		})
+		.meta({ title: 'File share', description: 'One object.' }),
+	z
+		.strictObject({
+			...commonCreate,
+			type: z.literal('folder'),
+			prefix: prefix.meta({ description: 'The folder, ending with "/".', example: 'photos/2026/' }),
+			sent: shareFields.sent.optional(),
+		})
+		.meta({ title: 'Folder share', description: 'Every object under a prefix: browse, download, zip.' }),
+	z
+		.strictObject({
+			...commonCreate,
+			type: z.literal('upload'),
+			prefix: prefix.meta({ description: 'Where uploads land, ending with "/".', example: 'inbox/' }),
+			upload: uploadRules,
+		})
+		.meta({ title: 'Upload link', description: 'Visitors upload into a prefix; needs an expiry.' }),
 ])
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value)
-
 /** A create body; `type` defaults to "file", so bodies written before folders existed still work. */
-export const createShareSchema = z
-	.preprocess(
-		(body) => (isObject(body) && body.type === undefined ? { ...body, type: 'file' } : body),
-		createVariants,
-	)
-	.superRefine((body, ctx) => {
-		if (body.expiresAt !== undefined && body.expiresIn !== undefined)
-			ctx.addIssue({ code: 'custom', message: 'give expiresAt or expiresIn, not both', path: ['expiresIn'] })
-		if (body.password !== undefined && body.extractionCode !== undefined)
-			ctx.addIssue({
-				code: 'custom',
-				message: 'give password or extractionCode, not both',
-				path: ['extractionCode'],
-			})
-		if (body.type === 'upload')
-			for (const field of ['maxDownloads', 'expiresAfterFirstDownload'] as const)
-				if (body[field] !== undefined)
-					ctx.addIssue({ code: 'custom', message: UPLOAD_LIMIT_MESSAGE, path: [field] })
-		if (body.type === 'upload' && body.expiresAt === undefined && body.expiresIn === undefined)
-			ctx.addIssue({
-				code: 'custom',
-				message: 'an upload link needs an expiry (expiresAt or expiresIn)',
-				path: ['expiresAt'],
-			})
-	})
+export const createShareSchema = createVariants.superRefine((body, ctx) => {
+	if (body.expiresAt !== undefined && body.expiresIn !== undefined)
+		ctx.addIssue({ code: 'custom', message: 'give expiresAt or expiresIn, not both', path: ['expiresIn'] })
+	if (body.password !== undefined && body.extractionCode !== undefined)
+		ctx.addIssue({
+			code: 'custom',
+			message: 'give password or extractionCode, not both',
+			path: ['extractionCode'],
+		})
+	if (body.type === 'upload')
+		for (const field of ['maxDownloads', 'expiresAfterFirstDownload'] as const)
+			if (body[field] !== undefined)
+				ctx.addIssue({ code: 'custom', message: UPLOAD_LIMIT_MESSAGE, path: [field] })
+	if (body.type === 'upload' && body.expiresAt === undefined && body.expiresIn === undefined)
+		ctx.addIssue({
+			code: 'custom',
+			message: 'an upload link needs an expiry (expiresAt or expiresIn)',
+			path: ['expiresAt'],
+		})
+})
 
 export type CreateShareInput = z.infer<typeof createShareSchema>
 
@@ -269,7 +343,7 @@ export const patchShareSchema = z
 		upload: uploadRules.optional(),
 		delivery: shareFields.delivery.nullable().optional(),
 		expiresAt: inputDate.nullable().optional(),
-		expiresIn: z.int().min(1).max(MAX_EXPIRES_IN).optional(),
+		expiresIn: expiresIn.optional(),
 		notBefore: inputDate.nullable().optional(),
 		filename: shareFields.filename.nullable().optional(),
 		contentType: shareFields.contentType.nullable().optional(),
@@ -280,7 +354,7 @@ export const patchShareSchema = z
 		bandwidthLimit: shareFields.bandwidthLimit.nullable().optional(),
 		cache: shareFields.cache.nullable().optional(),
 		password: shareFields.password.nullable().optional(),
-		extractionCode: z.literal(true).optional(),
+		extractionCode: extractionCodeField.optional(),
 		maxDownloads: shareFields.maxDownloads.nullable().optional(),
 		expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.nullable().optional(),
 		strict: shareFields.strict.nullable().optional(),

@@ -43,6 +43,18 @@ export const MIGRATIONS: readonly ((sql: SqlStorage) => void)[] = [
 	(sql) => {
 		sql.exec('ALTER TABLE record ADD COLUMN deleted_at INTEGER')
 	},
+	// 5: the objects a share of sent files owns, and when they are due to be deleted (state-sent.ts).
+	(sql) => {
+		sql.exec(`CREATE TABLE sent (
+			id TEXT NOT NULL,
+			target TEXT NOT NULL,
+			folder INTEGER NOT NULL,
+			due_at INTEGER,
+			tries INTEGER NOT NULL,
+			done INTEGER NOT NULL,
+			PRIMARY KEY (id, target)
+		)`)
+	},
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

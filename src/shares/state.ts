@@ -10,7 +10,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { objectSize } from '../cos/head.ts'
 import { readConfig } from '../env.ts'
 import { log } from '../log.ts'
-import type { Usage } from './limits.ts'
+import { isLimited, type Usage } from './limits.ts'
 import { deleteReplica, putReplica, readReplicaText } from './replica.ts'
 import { hasLapsed } from './rules.ts'
 import { type ShareRecord, type StoredPatch, shareRecordSchema } from './schema.ts'
@@ -37,6 +37,7 @@ import {
 	writeRow,
 } from './state-record.ts'
 import { migrate, readMeta, writeMeta } from './state-schema.ts'
+import { forgetSent, nextSentAt, purgeDueSent, releaseSent, sentDueAt, trackSent } from './state-sent.ts'
 import {
 	clearUploads,
 	commitSlot,
@@ -58,6 +59,8 @@ export type { ReserveOutcome, UploadUsage } from './state-uploads.ts'
 
 /** An alarm never fires sooner than this after it is set: bursts of changes share one. */
 const MIN_ALARM_DELAY_MS = 100
+/** setAlarm refuses dates after 2189: a share that lives longer is looked at again then. */
+const MAX_ALARM_MS = Date.UTC(2189, 0, 1)
 
 export class ShareState extends DurableObject<Cloudflare.Env> {
 	private readonly sql: SqlStorage
@@ -93,15 +96,18 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 			nextOwedAt(this.sql),
 			nextAttemptPruneAt(this.sql, id),
 			nextSettleAt(this.sql, id),
+			nextSentAt(this.sql, id),
 			record?.kind === 'record' ? lapseAt(record.record) : undefined,
 		].filter((at): at is number => at !== undefined)
 		if (times.length === 0) return this.ctx.storage.deleteAlarm()
-		return this.ctx.storage.setAlarm(Math.max(Math.min(...times), nowMs + MIN_ALARM_DELAY_MS))
+		return this.ctx.storage.setAlarm(
+			Math.min(Math.max(Math.min(...times), nowMs + MIN_ALARM_DELAY_MS), MAX_ALARM_MS),
+		)
 	}
 
 	/** The id this object serves: every row names it (one object per share id). */
 	private ownId(): string | undefined {
-		for (const table of ['record', 'outbox', 'uploads', 'attempts', 'usage'])
+		for (const table of ['record', 'outbox', 'uploads', 'attempts', 'usage', 'sent'])
 			for (const row of this.sql.exec<{ id: string }>(`SELECT id FROM ${table} LIMIT 1`)) return row.id
 		return undefined
 	}
@@ -119,6 +125,8 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		const debt = owed(this.sql, id)
 		if (debt && debt.next_at <= nowMs) await this.replicate(id)
 		await this.settleUploads(id, nowMs)
+		if ((nextSentAt(this.sql, id) ?? Number.POSITIVE_INFINITY) <= nowMs)
+			await purgeDueSent(this.sql, id, readConfig(this.env), nowMs)
 		pruneAttempts(this.sql, id, nowMs)
 		this.forgetLapsed(id, nowMs)
 		await this.schedule(id)
@@ -132,7 +140,15 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		if (stored.kind !== 'record' || !hasLapsed(stored.record, nowMs)) return
 		this.clearCounts(id)
 		clearOutbox(this.sql, id)
+		forgetSent(this.sql, id)
 		writeRow(this.sql, id, null, row.revision)
+	}
+
+	/** When a sent share's objects are due, by its record and its download counts. */
+	private trackSent(id: string, record: ShareRecord): void {
+		if (record.type === 'upload' || !record.sent) return
+		const ticketTtlMs = (readConfig(this.env).ticketTtl ?? 3600) * 1000
+		trackSent(this.sql, id, record, sentDueAt(record, readUsage(this.sql, id), ticketTtlMs))
 	}
 
 	/**
@@ -222,7 +238,17 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		await this.adopt(id)
 		const stored = this.current(id, nowMs)
 		if (stored?.kind !== 'record') return { ok: false, reason: 'not_found' }
-		return consumeDownload(this.sql, id, stored.record, nowMs)
+		const outcome = consumeDownload(this.sql, id, stored.record, nowMs)
+		if (outcome.ok && changesSummary(stored.record, outcome.live.usage)) {
+			// The first download started an expiry, or the last one spent the limit: the list
+			// (KV metadata) must say so, and sent files get their time to go.
+			this.trackSent(id, stored.record)
+			owe(this.sql, id, stored.record.revision, nowMs + 1000)
+			await this.schedule(id, nowMs)
+			// The download never waits for KV.
+			this.ctx.waitUntil(this.replicate(id))
+		}
+		return outcome
 	}
 
 	/**
@@ -268,6 +294,7 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		const created = shareRecordSchema.parse({ ...record, id, revision })
 		this.clearCounts(id)
 		writeRow(this.sql, id, JSON.stringify(created), revision)
+		this.trackSent(id, created)
 		await this.committed(id, revision, nowMs)
 		return { ok: true, record: created }
 	}
@@ -277,6 +304,7 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		const outcome = patchOutcome(this.current(id, nowMs), patch, ifMatch, nowMs)
 		if (!outcome.ok || !outcome.record) return outcome
 		writeRow(this.sql, id, JSON.stringify(outcome.record), outcome.record.revision)
+		this.trackSent(id, outcome.record)
 		await this.committed(id, outcome.record.revision, nowMs)
 		return outcome
 	}
@@ -287,6 +315,8 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 		const row = readRow(this.sql, id)
 		if (!row || !this.current(id, nowMs)) return { ok: false, reason: 'not_found' }
 		if (!matches(ifMatch, row.revision)) return { ok: false, reason: 'precondition_failed' }
+		// Sent files go with their share (the alarm deletes them, retrying until COS agrees).
+		releaseSent(this.sql, id, nowMs)
 		this.clearCounts(id)
 		writeRow(this.sql, id, null, row.revision + 1)
 		await this.committed(id, row.revision + 1, nowMs)
@@ -357,7 +387,11 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 			if (row.body === null) await deleteReplica(this.env.SHARES, id)
 			else {
 				const stored = parseStored(id, row.body)
-				if (stored.kind === 'record') await putReplica(this.env.SHARES, stored.record, Date.now())
+				if (stored.kind === 'record') {
+					const { record } = stored
+					const usage = isLimited(record) ? readUsage(this.sql, id) : undefined
+					await putReplica(this.env.SHARES, record, Date.now(), usage)
+				}
 			}
 			paid(this.sql, id, row.revision)
 		} catch (error) {
@@ -370,4 +404,11 @@ export class ShareState extends DurableObject<Cloudflare.Env> {
 			await this.schedule(id)
 		}
 	}
+}
+
+/** Whether a granted download changes what the list shows: a started expiry, a spent limit. */
+function changesSummary(record: ShareRecord, usage: Usage): boolean {
+	if (!isLimited(record)) return false
+	if (usage.downloads === 1 && record.expiresAfterFirstDownload !== undefined) return true
+	return record.maxDownloads !== undefined && usage.downloads === record.maxDownloads
 }

@@ -11,7 +11,7 @@ import {
 	UneditableRecordError,
 } from './errors.ts'
 import type { Usage } from './limits.ts'
-import { KEY_PREFIX, listReplicas, type ShareList } from './replica.ts'
+import { KEY_PREFIX } from './replica.ts'
 import { type ShareRecord, type StoredPatch, shareRecordSchema } from './schema.ts'
 import type {
 	AttemptOutcome,
@@ -162,11 +162,6 @@ export async function deleteShare(
 	nowMs = Date.now(),
 ): Promise<void> {
 	settle(env, id, await stateOf(env, id).remove(id, ifMatch, nowMs))
-}
-
-/** Lists shares from the KV replica (eventually consistent; it never asks every object). */
-export function listShares(kv: KVNamespace, limit: number, cursor?: string): Promise<ShareList> {
-	return listReplicas(kv, limit, cursor)
 }
 
 /**

@@ -1,92 +1,43 @@
-// Admin API: /api/shares, bearer token, JSON in and out.
-import { type Context, Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
-import type { z } from 'zod'
-import { type AppEnv, readConfig, requireLinkSecret } from '../../env.ts'
+// Admin API: /api/shares, bearer token, JSON in and out. Each route is declared with its
+// schemas in share-routes.ts; the OpenAPI document is generated from them (api.ts).
+import type { Context } from 'hono'
+import { type AppEnv, requireLinkSecret } from '../../env.ts'
 import { AppError, notFound } from '../../errors.ts'
-import { NO_STORE } from '../../http/headers.ts'
 import { errorFields, requestLanguage } from '../../respond.tsx'
 import { buildRecord } from '../../shares/edit.ts'
 import { isShareId, randomId } from '../../shares/id.ts'
 import { grantFor, isLimited, NO_USAGE, type Usage, usageView } from '../../shares/limits.ts'
+import { InvalidCursorError, type ListStatus, listShareSummaries } from '../../shares/list.ts'
 import { extractionCode, hashPassword } from '../../shares/password.ts'
 import { shareState } from '../../shares/rules.ts'
-import {
-	createShareSchema,
-	isRestricted,
-	type Protection,
-	patchShareSchema,
-	type ShareRecord,
-} from '../../shares/schema.ts'
+import { isRestricted, type Protection, type ShareRecord } from '../../shares/schema.ts'
 import type { IfMatch, UploadUsage } from '../../shares/state.ts'
 import {
 	createShare,
 	deleteShare,
 	downloadCounts,
-	listShares,
 	readShare,
 	updateShare,
 	uploadUsage,
 } from '../../shares/store.ts'
-import { secure } from '../secure.ts'
 import { shareUrlFor } from '../share-url.ts'
-import { hasAdminToken } from './auth.ts'
 import { cachedRecord, purgeCached } from './cache-purge.ts'
+import { adminGuard, openApiApp } from './openapi.ts'
+import {
+	createShareRoute,
+	deleteShareRoute,
+	getShareRoute,
+	listSharesRoute,
+	patchShareRoute,
+} from './share-routes.ts'
+import type { ShareView } from './views.ts'
 
-export const admin = new Hono<AppEnv>()
-
-admin.use(secure)
-
-// Admin answers are private and change with every write: no cache may keep one.
-admin.use(async (c, next) => {
-	await next()
-	if (c.res.ok) c.res.headers.set('Cache-Control', NO_STORE)
-})
+export const admin = openApiApp()
 
 const MAX_BODY_BYTES = 16 * 1024
 const DEFAULT_PAGE = 100
 
-admin.use(async (c, next) => {
-	const config = readConfig(c.env)
-	if (!(await hasAdminToken(c.req.header('authorization'), config.adminToken))) {
-		c.header('WWW-Authenticate', 'Bearer realm="coslink"')
-		throw new AppError('unauthorized', 'Send the admin token as "Authorization: Bearer <ADMIN_TOKEN>".')
-	}
-	c.set('config', config)
-	await next()
-})
-
-admin.use(
-	bodyLimit({
-		maxSize: MAX_BODY_BYTES,
-		onError: () => {
-			throw new AppError('body_too_large', `The request body is over ${MAX_BODY_BYTES} bytes.`)
-		},
-	}),
-)
-
-async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-	const type = c.req.header('content-type') ?? ''
-	if (!/^application\/json\s*(;|$)/i.test(type))
-		throw new AppError('unsupported_media_type', 'Send the body as application/json.')
-	let raw: unknown
-	try {
-		raw = await c.req.json()
-	} catch {
-		throw new AppError('invalid_body', 'The body is not valid JSON.')
-	}
-	const result = schema.safeParse(raw)
-	if (!result.success) {
-		const issue = result.error.issues[0]
-		const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined
-		// A nested unknown field is named by its full path (upload.maxFiles), as others are.
-		const path = issue?.path.join('.') ?? ''
-		const field = unknownKey ? (path ? `${path}.${unknownKey}` : unknownKey) : path || 'body'
-		const message = unknownKey ? 'is not a known field' : (issue?.message ?? 'is invalid')
-		throw new AppError('invalid_body', `${field}: ${message}`, { field })
-	}
-	return result.data
-}
+admin.use(...adminGuard(MAX_BODY_BYTES))
 
 function shareUrl(c: Context<AppEnv>, id: string): string {
 	return shareUrlFor(c.get('config'), c.req.url, id)
@@ -108,7 +59,7 @@ function publicFields(record: ShareRecord) {
 const IGNORED_ON_UPLOADS = ['maxDownloads', 'expiresAfterFirstDownload'] as const
 
 /** active, scheduled or expired by the clock; a limited share whose downloads are spent is exhausted. */
-function statusOf(record: ShareRecord, usage: Usage | undefined, nowMs: number) {
+function statusOf(record: ShareRecord, usage: Usage | undefined, nowMs: number): ListStatus {
 	if (usage && isLimited(record)) {
 		const grant = grantFor(record, usage, nowMs)
 		if (grant === 'limit_reached') return 'exhausted'
@@ -117,14 +68,22 @@ function statusOf(record: ShareRecord, usage: Usage | undefined, nowMs: number) 
 	return shareState(record, nowMs)
 }
 
-function view(c: Context<AppEnv>, record: ShareRecord, usage: Usage | undefined, uploads?: UploadUsage) {
+function view(
+	c: Context<AppEnv>,
+	record: ShareRecord,
+	usage: Usage | undefined,
+	uploads?: UploadUsage,
+): ShareView {
 	const ignored =
 		record.type === 'upload' ? IGNORED_ON_UPLOADS.filter((field) => record[field] !== undefined) : []
+	const delivery: ShareView['delivery'] = record.cache
+		? 'stream'
+		: (record.delivery ?? c.get('config').defaultDelivery)
 	return {
 		...publicFields(record),
 		url: shareUrl(c, record.id),
 		// A cached share is answered from the edge cache, which always streams.
-		delivery: record.cache ? 'stream' : (record.delivery ?? c.get('config').defaultDelivery),
+		delivery,
 		page: record.page ?? false,
 		status: statusOf(record, usage, Date.now()),
 		...(ignored.length > 0 ? { ignoredFields: ignored } : {}),
@@ -142,10 +101,16 @@ interface Extra {
 }
 
 /** A record answer, with its revision as a strong entity tag for `If-Match`. */
-function recordResponse(c: Context<AppEnv>, record: ShareRecord, status: 200 | 201 = 200, extra: Extra = {}) {
+function recordResponse<S extends 200 | 201>(
+	c: Context<AppEnv>,
+	record: ShareRecord,
+	status: S,
+	extra: Extra = {},
+) {
 	c.header('ETag', `"${record.revision}"`)
 	const body = view(c, record, extra.usage ?? (isRestricted(record) ? NO_USAGE : undefined), extra.uploads)
-	return c.json(extra.extractionCode ? { ...body, extractionCode: extra.extractionCode } : body, status)
+	const answer: ShareView = extra.extractionCode ? { ...body, extractionCode: extra.extractionCode } : body
+	return c.json(answer, status)
 }
 
 /**
@@ -190,38 +155,52 @@ function shareId(c: Context<AppEnv>): string {
 	return id
 }
 
-admin.post('/', async (c) => {
-	const { password, extractionCode: wantsCode, ...input } = await readBody(c, createShareSchema)
+/** A sent share names only what POST /api/uploads put under SEND_PREFIX: those are deleted with it. */
+function checkSent(c: Context<AppEnv>, record: ShareRecord): void {
+	if (record.type === 'upload' || !record.sent) return
+	const where = record.type === 'file' ? record.key : record.prefix
+	if (!where.startsWith(c.get('config').sendPrefix))
+		throw new AppError(
+			'invalid_body',
+			`sent: only files under SEND_PREFIX ("${c.get('config').sendPrefix}") are sent files`,
+			{
+				field: 'sent',
+			},
+		)
+}
+
+admin.openapi(createShareRoute, async (c) => {
+	const { password, extractionCode: wantsCode, ...input } = c.req.valid('json')
 	const { protection, code } = await protect(c, { password, extractionCode: wantsCode })
 	const now = Date.now()
 	const built = buildRecord(input, input.id ?? randomId(), now, protection)
 	checkSecretFor(c, built)
+	checkSent(c, built)
 	// Random IDs cannot collide in practice (77 bits); a taken slug is a 409 from the object.
 	const record = await createShare(c.env, built, now)
 	c.header('Location', `/api/shares/${encodeURIComponent(record.id)}`)
 	return recordResponse(c, record, 201, { extractionCode: code })
 })
 
-admin.get('/', async (c) => {
-	const limitText = c.req.query('limit')
-	const limit = limitText === undefined ? DEFAULT_PAGE : Number(limitText)
-	if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-		throw new AppError('invalid_body', 'limit: must be a whole number from 1 to 1000', {
-			field: 'limit',
-		})
-	const page = await listShares(c.env.SHARES, limit, c.req.query('cursor'))
-	const now = Date.now()
-	return c.json({
-		shares: page.shares.map((share) => ({
-			...share,
-			url: shareUrl(c, share.id),
-			status: shareState(share, now),
-		})),
-		cursor: page.cursor ?? null,
-	})
+admin.openapi(listSharesRoute, async (c) => {
+	const { limit = DEFAULT_PAGE, cursor, type, status, q } = c.req.valid('query')
+	let page: Awaited<ReturnType<typeof listShareSummaries>>
+	try {
+		page = await listShareSummaries(c.env.SHARES, { limit, cursor, filter: { type, status, q } })
+	} catch (error) {
+		if (!(error instanceof InvalidCursorError)) throw error
+		throw new AppError('invalid_query', error.message, { field: 'cursor' })
+	}
+	return c.json(
+		{
+			shares: page.shares.map((share) => ({ ...share, url: shareUrl(c, share.id) })),
+			cursor: page.cursor ?? null,
+		},
+		200,
+	)
 })
 
-admin.get('/:id', async (c) => {
+admin.openapi(getShareRoute, async (c) => {
 	const id = shareId(c)
 	const stored = await readShare(c.env, id)
 	if (!stored) throw notFound(`There is no share "${id}".`)
@@ -231,17 +210,21 @@ admin.get('/:id', async (c) => {
 			uploads: stored.record.type === 'upload' ? await uploadUsage(c.env, id) : undefined,
 		})
 	// Shown as stored, so the operator can see what to fix, or delete it.
-	return c.json({
-		id,
-		invalid: true,
-		error: errorFields(new AppError('invalid_record_admin', stored.message), requestLanguage(c)),
-		raw: stored.raw,
-	})
+	const error = errorFields(new AppError('invalid_record_admin', stored.message), requestLanguage(c))
+	return c.json(
+		{
+			id,
+			invalid: true as const,
+			error: { code: 'invalid_record' as const, message: error.message, detail: error.detail },
+			raw: stored.raw,
+		},
+		200,
+	)
 })
 
-admin.patch('/:id', async (c) => {
+admin.openapi(patchShareRoute, async (c) => {
 	const id = shareId(c)
-	const { password, extractionCode: wantsCode, ...patch } = await readBody(c, patchShareSchema)
+	const { password, extractionCode: wantsCode, ...patch } = c.req.valid('json')
 	const { protection, code } = await protect(c, { password, extractionCode: wantsCode })
 	// Checked before the write: a share no one could open must not be stored first.
 	if (patch.maxDownloads || patch.expiresAfterFirstDownload || patch.strict)
@@ -255,7 +238,7 @@ admin.patch('/:id', async (c) => {
 	})
 })
 
-admin.delete('/:id', async (c) => {
+admin.openapi(deleteShareRoute, async (c) => {
 	const id = shareId(c)
 	const cached = await cachedRecord(c, id)
 	await deleteShare(c.env, id, ifMatch(c))
