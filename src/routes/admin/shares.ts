@@ -145,7 +145,11 @@ interface Extra {
 function recordResponse(c: Context<AppEnv>, record: ShareRecord, status: 200 | 201 = 200, extra: Extra = {}) {
 	c.header('ETag', `"${record.revision}"`)
 	const body = view(c, record, extra.usage ?? (isRestricted(record) ? NO_USAGE : undefined), extra.uploads)
-	return c.json(extra.extractionCode ? { ...body, extractionCode: extra.extractionCode } : body, status)
+	if (!extra.extractionCode) return c.json(body, status)
+	// The link to send with the code in it, as share messages in China carry it: the unlock
+	// page fills it in. Only ever for a code: a password never goes into a URL.
+	const urlWithCode = `${body.url}?pwd=${encodeURIComponent(extra.extractionCode)}`
+	return c.json({ ...body, extractionCode: extra.extractionCode, urlWithCode }, status)
 }
 
 /**
@@ -162,7 +166,8 @@ async function protect(
 	if (secret === null) return { protection: { passwordHash: null }, code }
 	// Unlock cookies and tokens are signed with it: refuse now rather than make a share no one can open.
 	requireLinkSecret(c.get('config'))
-	return { protection: { passwordHash: await hashPassword(secret) }, code }
+	const passwordHash = await hashPassword(secret)
+	return { protection: code ? { passwordHash, passwordKind: 'code' } : { passwordHash }, code }
 }
 
 /** Limited and strict shares need LINK_SECRET for their tickets; say so when they are made. */
