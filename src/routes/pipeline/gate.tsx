@@ -81,6 +81,9 @@ export async function unlockPage(
 			lang={lang}
 			nonce={nonce}
 			action={`/_/unlock/${encodeURIComponent(record.id)}${langQuery(c)}`}
+			shareKind={record.type}
+			secret={record.passwordKind === 'code' ? 'code' : 'password'}
+			prefill={c.req.method === 'GET' ? c.req.query('pwd') : undefined}
 			problem={problem}
 			back={back}
 			languageLinks={shareLinks}
@@ -93,6 +96,16 @@ export async function unlockPage(
 			Vary: 'Accept, Accept-Language, User-Agent, Sec-Fetch-Mode, Authorization, Cookie',
 		},
 	)
+}
+
+/**
+ * The address to come back to after an unlock: where the visitor was, less a `?pwd=` code,
+ * which has done its work once it is in the form and must not stay in the address bar.
+ */
+export function backFrom(url: URL): string {
+	const back = new URL(url)
+	back.searchParams.delete('pwd')
+	return `${back.pathname}${back.search}`
 }
 
 /**

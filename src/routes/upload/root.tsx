@@ -3,12 +3,13 @@ import type { Context } from 'hono'
 import { bucketBaseUrl } from '../../cos/endpoint.ts'
 import type { AppEnv } from '../../env.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
-import { pickLanguage, wantsPage } from '../../http/negotiate.ts'
+import { isUnfurler, pickLanguage, wantsPage } from '../../http/negotiate.ts'
 import { newNonce, pageCsp } from '../../pages/csp.ts'
 import { UploadPage } from '../../pages/upload.tsx'
 import { languageLinks } from '../../respond.tsx'
 import type { UploadShareRecord } from '../../shares/schema.ts'
 import { MULTIPART_THRESHOLD } from '../../shares/upload-rules.ts'
+import { shareUrlFor } from '../share-url.ts'
 
 export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord) {
 	const { config } = c.var
@@ -17,9 +18,10 @@ export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord) {
 	const uploadsPath = `/${encodeURIComponent(record.id)}/uploads`
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
 	c.header('Cache-Control', NO_STORE)
-	c.header('Vary', 'Accept, Accept-Language, Sec-Fetch-Mode')
+	c.header('Vary', 'Accept, Accept-Language, Sec-Fetch-Mode, User-Agent')
 	const { upload } = record
-	if (!wantsPage(c.req.raw.headers, c.req.method)) {
+	const bot = c.req.method === 'GET' && isUnfurler(c.req.header('user-agent'))
+	if (!wantsPage(c.req.raw.headers, c.req.method) && !bot) {
 		return c.json({
 			id: record.id,
 			type: 'upload',
@@ -58,6 +60,8 @@ export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord) {
 			maxTotalBytes={upload.maxTotalBytes}
 			expiresAt={record.expiresAt ? new Date(record.expiresAt) : undefined}
 			note={record.note}
+			shareUrl={shareUrlFor(config, c.req.url, record.id)}
+			protected={record.passwordHash !== undefined}
 			multipartThreshold={MULTIPART_THRESHOLD}
 			languageLinks={languageLinks(url)}
 		/>,
