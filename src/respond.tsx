@@ -90,7 +90,9 @@ export function errorAction(c: Context<AppEnv>, error: AppError): ErrorAction | 
 			? undefined
 			: { kind: 'retry', href: again, retryAfter: Number.isInteger(retry) && retry > 0 ? retry : undefined }
 	}
-	if (DEAD_ENDS.has(error.code) || share === undefined) return undefined
+	// A level a folder share does not have is no dead end: the share is there.
+	const dead = DEAD_ENDS.has(error.code) && error.variant !== 'path_not_found'
+	if (dead || share === undefined) return undefined
 	if (segments[1] === '_' && segments[2] === 'zip')
 		return { kind: 'folder', href: levelOf(`/${segments.slice(3).join('/')}`) }
 	if (segments[1] === '_') return { kind: 'share', href: share }

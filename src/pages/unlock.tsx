@@ -4,6 +4,7 @@
 // file list, so a link preview or a guess at the address learns nothing either.
 import { type Lang, messages } from './i18n/index.ts'
 import { Layout } from './layout.tsx'
+import { CardMeta, restrictedCard, siteCardImage } from './parts.tsx'
 
 export interface UnlockPageProps {
 	lang: Lang
@@ -23,6 +24,8 @@ export interface UnlockPageProps {
 	problem?: 'wrong' | 'too_many' | undefined
 	/** The address inside the share to return to once unlocked. */
 	back?: string | undefined
+	/** Absolute URL of the share, for its link card (which names nothing of it). */
+	shareUrl?: string | undefined
 	languageLinks?: Record<Lang, string> | undefined
 }
 
@@ -71,7 +74,17 @@ export function UnlockPage(props: UnlockPageProps) {
 			lang={props.lang}
 			title={`${title} · ${t.brand}`}
 			nonce={props.nonce}
-			head={<meta property="og:title" content={t.cardProtectedTitle} />}
+			head={
+				props.shareUrl ? (
+					<CardMeta
+						{...restrictedCard(props.lang, props.shareUrl, 'protected')}
+						image={siteCardImage(props.shareUrl)}
+						imageAlt={t.brand}
+					/>
+				) : (
+					<meta property="og:title" content={t.cardProtectedTitle} />
+				)
+			}
 			languageLinks={props.languageLinks}
 		>
 			<section class="card unlock">

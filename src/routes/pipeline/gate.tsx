@@ -14,6 +14,7 @@ import type { Grant } from '../../shares/limits.ts'
 import { expiresAtSeconds } from '../../shares/rules.ts'
 import type { ShareRecord } from '../../shares/schema.ts'
 import { openUnlockToken, signTicket, signUnlockToken, type TicketTarget } from '../../shares/tokens.ts'
+import { shareUrlFor } from '../share-url.ts'
 
 /** How long an unlock lasts (cookie and token alike). */
 export const UNLOCK_TTL_SECONDS = 24 * 3600
@@ -86,6 +87,7 @@ export async function unlockPage(
 			prefill={c.req.method === 'GET' ? c.req.query('pwd') : undefined}
 			problem={problem}
 			back={back}
+			shareUrl={shareUrlFor(c.var.config, c.req.url, record.id)}
 			languageLinks={shareLinks}
 		/>,
 		status,
