@@ -91,11 +91,12 @@ const FOLDER_STYLE =
 	'.entry .meta{display:block;color:var(--muted);font-size:.8125rem;margin-top:.15rem;font-variant-numeric:tabular-nums}' +
 	'@media (min-width:40rem){.entry .main{display:flex;gap:1rem;align-items:baseline}.entry .name{flex:1;min-width:0}' +
 	'.entry .meta{flex:none;margin:0;text-align:right;white-space:nowrap;font-size:.875rem}}' +
-	'.entries form{margin:0}' +
+	'.entries form{margin:0;flex:1;min-width:0}' +
 	'.entries button.name{padding:0;border:0;background:none;font:inherit;font-weight:500;text-align:left;' +
-	'text-decoration:underline;text-underline-offset:.15em;cursor:pointer;width:100%}' +
+	'text-decoration:none;text-underline-offset:.15em;cursor:pointer;width:100%}' +
 	'.entries button.name:disabled{color:var(--muted);cursor:not-allowed;text-decoration:none}' +
-	'.entries a.name{text-decoration:none}.entries a.name:hover{text-decoration:underline}' +
+	'.entries a.name{text-decoration:none}.entries .name:hover{text-decoration:underline}' +
+	'.zip .secondary{flex:1 1 12rem}' +
 	'.empty{color:var(--muted);margin:1.5rem 0}' +
 	'.pager{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.25rem}' +
 	'.zip{margin-top:1rem}'

@@ -44,6 +44,7 @@ border:1px solid transparent;font:inherit;font-weight:600;text-decoration:none;c
 @media (min-width:40rem){.grid{grid-template-columns:1fr auto;align-items:start}}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.5rem 1.25rem;margin:0}
 dt{color:var(--muted)}dd{margin:0;min-width:0}
+@media (max-width:39.99rem){dl{grid-template-columns:minmax(0,2fr) minmax(0,3fr);column-gap:1rem}}
 .note{margin:1.25rem 0 0;padding:1rem 1.1rem;border-radius:12px;background:var(--soft);white-space:pre-wrap}
 .note strong{display:block;font-size:.875rem;color:var(--muted);font-weight:600;white-space:normal}
 .link{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.5rem}

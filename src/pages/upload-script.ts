@@ -71,7 +71,8 @@ if(e.code==='upload_exists'||e.code==='cancelled'||!item.start||!item.start.mult
 item.retry.hidden=false}}
 function full(){input.disabled=true;zone.classList.add('full');document.getElementById('quota-full').hidden=false
 const label=zone.querySelector('label');if(label)label.setAttribute('aria-disabled','true')}
-function add(files){if(input.disabled)returnfor(const file of files){const item=row(file)
+function add(files){if(input.disabled)return
+for(const file of files){const item=row(file)
 item.cancel.addEventListener('click',()=>{item.cancelled=true;for(const x of item.xhrs)x.abort()
 if(item.mp){post('/abort',{token:item.mp.token}).catch(()=>{});item.mp=null;item.done.clear()}})
 item.retry.addEventListener('click',()=>run(item));run(item)}}
