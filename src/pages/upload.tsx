@@ -27,6 +27,8 @@ export interface UploadPageProps {
 	shareUrl?: string | undefined
 	/** A protected link (shown once unlocked): its card names nothing. */
 	protected?: boolean | undefined
+	/** The link's quotas are used up: say so, and offer no picker. */
+	full?: boolean | undefined
 	/** Files above this many bytes go multipart. */
 	multipartThreshold: number
 	languageLinks?: Record<Lang, string> | undefined
@@ -102,6 +104,7 @@ export function UploadPage(props: UploadPageProps) {
 		base: props.uploadsPath,
 		threshold: props.multipartThreshold,
 		maxFileSize: props.maxFileSize,
+		full: props.full === true,
 		words: {
 			waiting: t.uploadWaiting,
 			sending: t.uploadSending,
@@ -174,7 +177,7 @@ export function UploadPage(props: UploadPageProps) {
 						</>
 					) : null}
 				</dl>
-				<p id="quota-full" class="problem" role="status" hidden>
+				<p id="quota-full" class="problem" role="status" hidden={!props.full}>
 					{t.uploadQuotaReached}
 				</p>
 				<p id="noscript-help" class="muted">

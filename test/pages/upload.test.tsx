@@ -76,4 +76,12 @@ describe('UploadPage', () => {
 			'<p id="quota-full" class="problem" role="status" hidden="">This link accepts no more files.</p>',
 		)
 	})
+
+	it('says a full link takes no more files, and starts its script with the picker off', async () => {
+		const html = await render(<UploadPage {...props} maxFiles={1} full />)
+		expect(html).toContain(
+			'<p id="quota-full" class="problem" role="status">This link accepts no more files.</p>',
+		)
+		expect(html).toContain('&quot;full&quot;:true')
+	})
 })

@@ -8,10 +8,27 @@ import { newNonce, pageCsp } from '../../pages/csp.ts'
 import { UploadPage } from '../../pages/upload.tsx'
 import { languageLinks } from '../../respond.tsx'
 import type { UploadShareRecord } from '../../shares/schema.ts'
+import { uploadUsage } from '../../shares/store.ts'
 import { MULTIPART_THRESHOLD } from '../../shares/upload-rules.ts'
 import { shareUrlFor } from '../share-url.ts'
 
-export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord) {
+/** Whether the link's quotas are used up by committed files: its page then takes none. */
+async function quotaFull(c: Context<AppEnv>, record: UploadShareRecord): Promise<boolean> {
+	const { maxFiles, maxTotalBytes } = record.upload
+	if (maxFiles === undefined && maxTotalBytes === undefined) return false
+	try {
+		const usage = await uploadUsage(c.env, record.id)
+		return (
+			(maxFiles !== undefined && usage.files >= maxFiles) ||
+			(maxTotalBytes !== undefined && usage.bytes >= maxTotalBytes)
+		)
+	} catch {
+		// The uploads themselves check the quota; the page only would have said so sooner.
+		return false
+	}
+}
+
+export async function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord) {
 	const { config } = c.var
 	const url = new URL(c.req.url)
 	const origin = config.publicBaseUrl ?? url.origin
@@ -62,6 +79,7 @@ export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord) {
 			note={record.note}
 			shareUrl={shareUrlFor(config, c.req.url, record.id)}
 			protected={record.passwordHash !== undefined}
+			full={bot ? false : await quotaFull(c, record)}
 			multipartThreshold={MULTIPART_THRESHOLD}
 			languageLinks={languageLinks(url)}
 		/>,
