@@ -32,7 +32,7 @@ export const ERRORS = {
 	not_protected: {
 		status: 400,
 		en: 'This share has no password.',
-		zh: '此分享没有设置密码，无需解锁。',
+		zh: '此分享没有设置密码或提取码。',
 	},
 	size_mismatch: {
 		status: 400,

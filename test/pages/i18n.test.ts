@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ERRORS, VARIANTS } from '../../src/errors.ts'
 import { en } from '../../src/pages/i18n/en.ts'
 import { formatBytes, formatDate, formatRemaining, formatSize } from '../../src/pages/i18n/format.ts'
 import { zh } from '../../src/pages/i18n/zh.ts'
@@ -66,8 +67,13 @@ describe('sizes and dates', () => {
 })
 
 describe('one voice in each language', () => {
-	it('calls whoever made the link 分享者 in Chinese, never 发送者', () => {
-		expect(Object.values(zh).filter((value) => value.includes('发送者'))).toEqual([])
+	it('calls whoever made the link 分享者 in Chinese, never 发送者, on pages and in error sentences', () => {
+		const sentences = [
+			...Object.values(zh),
+			...Object.values(ERRORS).map((e) => e.zh),
+			...Object.values(VARIANTS).map((v) => v.zh),
+		]
+		expect(sentences.filter((value) => value.includes('发送者'))).toEqual([])
 	})
 
 	it('says 提取文件 on the unlock button and 链接已过期 for an expired link', () => {
