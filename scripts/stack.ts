@@ -36,6 +36,10 @@ export interface DemoShare {
 	id: string
 	what: string
 	body: Record<string, unknown>
+	/** Once seeded: the extraction code the admin API generated for it, if it asked for one. */
+	code?: string
+	/** Once seeded: the link to give out, when it is not the bare share URL (a code in `?pwd=`). */
+	link?: string
 }
 
 export interface Stack {
@@ -77,6 +81,11 @@ export const DEMO_SHARES: DemoShare[] = [
 		body: { key: 'docs/report.pdf', filename: 'Q3 report.pdf', page: true, password: 'open sesame' },
 	},
 	{
+		id: 'code',
+		what: 'extraction code (提取码), filled in from ?pwd= in this link; any case, spaces ignored',
+		body: { key: 'docs/report.pdf', filename: 'Q3 report.pdf', page: true, extractionCode: true },
+	},
+	{
 		id: 'one-time',
 		what: 'one-time link: the page button (or curl -L) spends the only download, then 410',
 		body: { key: 'docs/report.pdf', filename: 'Q3 report.pdf', maxDownloads: 1 },
@@ -86,7 +95,17 @@ export const DEMO_SHARES: DemoShare[] = [
 		what: 'download page of a PNG, with an image preview',
 		body: { key: 'images/logo.png', page: true, expiresIn: 86400 },
 	},
+	{
+		id: 'notes-page',
+		what: 'download page of a text file: its first lines shown in the page',
+		body: { key: 'unicode/季度报告 Q3.txt', page: true },
+	},
 	{ id: 'q3-report', what: 'PDF, redirect to a fresh signed URL', body: { key: 'docs/report.pdf' } },
+	{
+		id: 'cached',
+		what: 'PNG from the edge cache (Cache-Status says HIT from the second request on)',
+		body: { key: 'images/logo.png', cache: { maxAge: 3600 } },
+	},
 	{
 		id: 'q3-report-inline',
 		what: 'PDF streamed through the worker, shown inline',
@@ -122,7 +141,21 @@ export const DEMO_SHARES: DemoShare[] = [
 	{
 		id: 'demo-folder',
 		what: 'folder: browse, download files, zip a level',
-		body: { type: 'folder', prefix: 'demo-folder/' },
+		body: {
+			type: 'folder',
+			prefix: 'demo-folder/',
+			note: 'Everything for the 2026 report. 2026 年报告的全部材料。',
+		},
+	},
+	{
+		id: 'limited-folder',
+		what: 'folder with 3 downloads in all: each file or zip spends one',
+		body: { type: 'folder', prefix: 'demo-folder/', maxDownloads: 3 },
+	},
+	{
+		id: 'inbox',
+		what: 'folder of inbox/: what drop-box received (empty until something is uploaded)',
+		body: { type: 'folder', prefix: 'inbox/' },
 	},
 ]
 
@@ -354,11 +387,13 @@ export async function checkLocalSigning(
 	}
 }
 
+/** Creates each share afresh; answers them with what the API generated (a code and its link). */
 export async function seedDemoShares(
 	workerUrl: string,
 	adminToken: string,
 	shares = DEMO_SHARES,
-): Promise<void> {
+): Promise<DemoShare[]> {
+	const seeded: DemoShare[] = []
 	const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }
 	for (const share of shares) {
 		// Re-created each start, so "one-hour" really has an hour left.
@@ -369,7 +404,14 @@ export async function seedDemoShares(
 			body: JSON.stringify({ ...share.body, id: share.id }),
 		})
 		if (res.status !== 201) throw new Error(`seeding ${share.id} failed: ${res.status} ${await res.text()}`)
+		const created = (await res.json()) as { extractionCode?: string; urlWithCode?: string }
+		seeded.push(
+			created.extractionCode === undefined
+				? share
+				: { ...share, code: created.extractionCode, link: created.urlWithCode },
+		)
 	}
+	return seeded
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -449,8 +491,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 		}
 		await startWorker()
 		await checkLocalSigning(workerUrl, ready.url, secrets)
-		const shares = options.seedShares === false ? [] : DEMO_SHARES
-		await seedDemoShares(workerUrl, secrets.ADMIN_TOKEN, shares)
+		const shares =
+			options.seedShares === false ? [] : await seedDemoShares(workerUrl, secrets.ADMIN_TOKEN, DEMO_SHARES)
 		return {
 			workerUrl,
 			emulatorUrl: ready.url,

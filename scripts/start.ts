@@ -1,21 +1,41 @@
 // `npm start`: the whole product offline — COS emulator, worker, demo shares — until Ctrl-C.
-import { DEMO_SHARES, type Stack, startStack } from './stack.ts'
+import { type DemoShare, type Stack, startStack } from './stack.ts'
 
 const verbose = process.argv.includes('--verbose')
+
+/**
+ * The worker's port: `--port N` (or `--port=N`), else $PORT, else a free one. Pinned, the
+ * links stay the same from one start to the next.
+ */
+function chosenPort(): number | undefined {
+	const args = process.argv.slice(2)
+	const index = args.findIndex((arg) => arg === '--port' || arg.startsWith('--port='))
+	const text =
+		index < 0 ? process.env.PORT : args[index]?.includes('=') ? args[index]?.split('=')[1] : args[index + 1]
+	if (text === undefined || text === '') return undefined
+	const port = Number(text)
+	if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
+		process.stderr.write(`npm start: the port must be a number from 1 to 65535 (got "${text}")\n`)
+		process.exit(2)
+	}
+	return port
+}
+const port = chosenPort()
 const started = Date.now()
 process.stdout.write('Starting the COS emulator and the worker (wrangler dev)…\n')
 
 let stack: Stack
 try {
-	stack = await startStack({ log: verbose ? (line) => process.stdout.write(`${line}\n`) : undefined })
+	stack = await startStack({ port, log: verbose ? (line) => process.stdout.write(`${line}\n`) : undefined })
 } catch (error) {
 	// The message carries what a child printed before it died; a stack trace adds nothing.
 	process.stderr.write(`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}\n`)
 	process.exit(1)
 }
 
-const width = Math.max(...DEMO_SHARES.map((s) => s.id.length)) + stack.workerUrl.length + 2
-const links = DEMO_SHARES.map((s) => `  ${`${stack.workerUrl}/${s.id}`.padEnd(width)} ${s.what}`).join('\n')
+const linkOf = (share: DemoShare) => share.link ?? `${stack.workerUrl}/${share.id}`
+const width = Math.max(...stack.shares.map((share) => linkOf(share).length)) + 2
+const links = stack.shares.map((share) => `  ${linkOf(share).padEnd(width)} ${share.what}`).join('\n')
 process.stdout.write(`
 coslink is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
@@ -25,6 +45,9 @@ coslink is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1
 
 Demo links:
 ${links}
+
+Add a file of your own (it lands under inbox/, listed at ${stack.workerUrl}/inbox/):
+  curl -T ./my-file.pdf ${stack.workerUrl}/drop-box/uploads/
 
 Create a share of your own:
   curl -s ${stack.workerUrl}/api/shares \\

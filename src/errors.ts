@@ -32,7 +32,7 @@ export const ERRORS = {
 	not_protected: {
 		status: 400,
 		en: 'This share has no password.',
-		zh: '此分享没有设置密码，无需解锁。',
+		zh: '此分享没有设置密码或提取码。',
 	},
 	size_mismatch: {
 		status: 400,
@@ -95,13 +95,13 @@ export const ERRORS = {
 	// Shares and what they point to.
 	share_not_found: {
 		status: 404,
-		en: 'There is no share at this address. The link may be mistyped, or it was revoked.',
-		zh: '这个地址没有分享，可能是链接输错了，或分享已被取消。',
+		en: 'There is no share at this address. The link may be incomplete, or the sender cancelled it.',
+		zh: '找不到这个分享，可能是链接不完整，或分享者已取消分享。',
 	},
 	not_found: {
 		status: 404,
 		en: 'There is nothing at this address.',
-		zh: '这个地址什么也没有。',
+		zh: '此地址下没有内容。',
 	},
 	object_not_found: {
 		status: 404,
@@ -110,13 +110,13 @@ export const ERRORS = {
 	},
 	invalid_ticket: {
 		status: 404,
-		en: 'This download link is no longer valid. Open the share link to start a new download.',
-		zh: '下载地址已失效，请重新打开分享链接下载。',
+		en: 'This download address has been used or has run out. Open the share link to download again.',
+		zh: '下载地址已使用或已失效，请重新打开分享链接下载。',
 	},
 	share_expired: {
 		status: 410,
-		en: 'This share’s time is up. Ask the sender for a new link.',
-		zh: '该分享的有效期已过，请联系分享者获取新的链接。',
+		en: 'This link has expired. Ask the sender for a new one.',
+		zh: '链接已过期，请联系分享者重新分享。',
 	},
 	download_limit_reached: {
 		status: 410,
@@ -127,6 +127,11 @@ export const ERRORS = {
 		status: 403,
 		en: 'This file cannot be delivered through this link.',
 		zh: '此文件无法通过该链接下载。',
+	},
+	range_not_satisfiable: {
+		status: 416,
+		en: 'The part of the file asked for lies past its end. Download the whole file instead.',
+		zh: '请求的部分超出了文件末尾，请重新下载整个文件。',
 	},
 	zip_too_large: {
 		status: 413,
@@ -228,6 +233,33 @@ const PUBLIC_CODES: Partial<Record<ErrorCode, ErrorCode>> = {
 	object_not_uploaded: 'object_not_found',
 }
 
+/**
+ * One case of a code told in its own words, where the code's sentence would tell that case
+ * wrongly ("no share at this address" about a share that is there). The code, its status and
+ * what clients branch on stay the code's; only the sentence (and a page's title) differ.
+ */
+export const VARIANTS = {
+	// A level a folder share does not have: the share itself is there.
+	path_not_found: {
+		code: 'share_not_found',
+		en: 'This folder has nothing at this path: it may have been moved or deleted.',
+		zh: '文件夹中没有这一项，可能已被移动或删除。',
+	},
+	// An upload link's visitor came to send files, not to get one.
+	upload_link_expired: {
+		code: 'share_expired',
+		en: 'This upload link has expired and takes no more files. Ask its owner for a new one.',
+		zh: '上传链接已过期，无法再上传文件。请联系分享者获取新的链接。',
+	},
+} as const satisfies Record<string, { code: ErrorCode; en: string; zh: string }>
+
+export type ErrorVariant = keyof typeof VARIANTS
+
+/** The sentence of an error in a language: its variant's, else its code's. */
+export function errorSentence(code: ErrorCode, variant: ErrorVariant | undefined, lang: 'en' | 'zh'): string {
+	return variant === undefined ? ERRORS[code][lang] : VARIANTS[variant][lang]
+}
+
 /** The code a client sees for a catalogue entry. */
 export function publicCode(code: ErrorCode): ErrorCode {
 	return PUBLIC_CODES[code] ?? code
@@ -248,13 +280,22 @@ export class AppError extends Error {
 	/** What the call site knows more precisely than the catalogue's sentence, in English. */
 	readonly detail: string | undefined
 	readonly details: ErrorDetails
-	constructor(code: ErrorCode, detail?: string, details: ErrorDetails = {}) {
-		const { en, status } = ERRORS[code]
+	/** The case of the code this is, when it has words of its own. */
+	readonly variant: ErrorVariant | undefined
+	constructor(code: ErrorCode, detail?: string, details: ErrorDetails = {}, variant?: ErrorVariant) {
+		const { status } = ERRORS[code]
+		const en = errorSentence(code, variant, 'en')
 		super(detail === undefined ? en : `${en} ${detail}`)
 		this.code = code
 		this.status = status
 		this.detail = detail
 		this.details = details
+		this.variant = variant
+	}
+
+	/** The error of a variant: its code's status and code, its own words. */
+	static of(variant: ErrorVariant, detail?: string): AppError {
+		return new AppError(VARIANTS[variant].code, detail, {}, variant)
 	}
 }
 

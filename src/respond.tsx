@@ -2,12 +2,12 @@
 import type { Context } from 'hono'
 import { CredentialsExpiredError } from './cos/errors.ts'
 import type { AppEnv } from './env.ts'
-import { AppError, ERRORS, publicCode } from './errors.ts'
+import { AppError, type ErrorCode, errorSentence, publicCode } from './errors.ts'
 import { SECURITY_HEADERS } from './http/headers.ts'
 import { pickLanguage } from './http/negotiate.ts'
 import { log, redact } from './log.ts'
 import { newNonce, pageCsp } from './pages/csp.ts'
-import { ErrorPage } from './pages/error.tsx'
+import { type ErrorAction, ErrorPage } from './pages/error.tsx'
 import { LANGS, type Lang } from './pages/i18n/index.ts'
 import { requestId } from './request-id.ts'
 import {
@@ -17,6 +17,7 @@ import {
 	ShareNotFoundError,
 	UneditableRecordError,
 } from './shares/errors.ts'
+import { isShareId } from './shares/id.ts'
 import { InvalidRecordError } from './shares/store.ts'
 
 function wantsHtml(c: Context<AppEnv>): boolean {
@@ -47,10 +48,60 @@ export function requestLanguage(c: Context<AppEnv>): Lang {
 export function errorFields(error: AppError, lang: Lang) {
 	return {
 		code: publicCode(error.code),
-		message: ERRORS[error.code][lang],
+		message: errorSentence(error.code, error.variant, lang),
 		...(error.detail === undefined ? {} : { detail: error.detail }),
 		...error.details,
 	}
+}
+
+/** Errors after which nothing on this site helps: the sentence says to ask the sender. */
+const DEAD_ENDS = new Set<ErrorCode>([
+	'share_not_found',
+	'share_expired',
+	'download_limit_reached',
+	'invalid_record',
+	'download_forbidden',
+	'not_found',
+])
+
+/** The folder level a path inside a folder share sits in: /<id>/a/b.txt → /<id>/a/. */
+function levelOf(pathname: string): string {
+	return pathname.slice(0, pathname.lastIndexOf('/') + 1)
+}
+
+/**
+ * The one thing a visitor can do after `error` on this request, read from its address:
+ * back to the folder a zip or a file was asked from, the share link a download address
+ * came from, or the same address again when the fault may pass.
+ */
+export function errorAction(c: Context<AppEnv>, error: AppError): ErrorAction | undefined {
+	const url = new URL(c.req.url)
+	const path = url.pathname
+	const segments = path.split('/')
+	const id = segments[1] === '_' ? segments[3] : segments[1]
+	const idPart = id?.split('.')
+	// /_/t/t.<id>.… names its share in the ticket, as /_/consume/<id> and /_/unlock/<id> do.
+	const shareId = segments[2] === 't' ? idPart?.[1] : id
+	const share = shareId && isShareId(shareId) ? `/${shareId}` : undefined
+	if (error.status >= 500 || error.code === 'too_many_attempts') {
+		const retry = Number(c.res.headers.get('retry-after') ?? '')
+		const again = c.req.method === 'GET' ? `${path}${url.search}` : share
+		return again === undefined
+			? undefined
+			: { kind: 'retry', href: again, retryAfter: Number.isInteger(retry) && retry > 0 ? retry : undefined }
+	}
+	// A level a folder share does not have is no dead end: the share is there.
+	const dead = DEAD_ENDS.has(error.code) && error.variant !== 'path_not_found'
+	if (dead || share === undefined) return undefined
+	if (segments[1] === '_' && segments[2] === 'zip')
+		return { kind: 'folder', href: levelOf(`/${segments.slice(3).join('/')}`) }
+	if (segments[1] === '_') return { kind: 'share', href: share }
+	// A file or a level inside a folder share: the level it sits in. A file share's own
+	// addresses (/<id>, /<id>/download, /<id>/preview) have no folder to go back to.
+	const rest = segments.slice(2)
+	if (rest.length === 0 || (rest.length === 1 && ['', 'download', 'preview'].includes(rest[0] ?? '')))
+		return undefined
+	return { kind: 'folder', href: levelOf(path.endsWith('/') ? path.slice(0, -1) : path) }
 }
 
 export function errorResponse(c: Context<AppEnv>, error: AppError): Response | Promise<Response> {
@@ -69,8 +120,10 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response | P
 			<ErrorPage
 				lang={lang}
 				code={error.code}
+				variant={error.variant}
 				nonce={nonce}
 				requestId={id}
+				action={errorAction(c, error)}
 				languageLinks={languageLinks(c.req.url)}
 			/>,
 			error.status,

@@ -1,12 +1,34 @@
-// The download page of a file share, from plain props: what the file is, how big, until
-// when, a download button, the link to copy or scan, and a preview for inline-safe types.
+// The download page of a file share, from plain props: what the file is and until when, the
+// sender's note, a download button that never fails silently (it turns off at expiry, and a
+// limited link's page counts its downloads down), the preview high on the page, the details,
+// then the link to copy or scan.
 import { raw } from 'hono/html'
-import { formatBytes, formatDate, formatRemaining, formatSize, remainingWords } from './i18n/format.ts'
+import { formatDate, formatRemaining, formatSize, remainingWords } from './i18n/format.ts'
 import { fill, type Lang, messages } from './i18n/index.ts'
 import { Layout } from './layout.tsx'
+import {
+	CardMeta,
+	downloadsLeft,
+	fileCategory,
+	LocalTime,
+	restrictedCard,
+	siteCardImage,
+	spendWords,
+	TypeIcon,
+	typeLabel,
+} from './parts.tsx'
 import type { PreviewKind } from './preview.ts'
 
 export type { PreviewKind }
+
+/** The start of a text file, read for the page itself (escaped when rendered). */
+export interface TextPreview {
+	text: string
+	/** The file goes on past what is shown. */
+	truncated: boolean
+	/** Bytes shown, for "the first 8 KB are shown". */
+	bytes: number
+}
 
 export interface DownloadPageProps {
 	lang: Lang
@@ -30,20 +52,15 @@ export interface DownloadPageProps {
 	consumeUrl?: string | undefined
 	/** Downloads left of a limited share; undefined when it has no count limit. */
 	remainingDownloads?: number | undefined
+	/** A protected share, shown once unlocked: its link card still names nothing. */
+	protected?: boolean | undefined
 	previewKind: PreviewKind
 	previewUrl?: string | undefined
+	/** For a text preview: the start of the file, shown in the page. */
+	previewText?: TextPreview | undefined
 	/** From qrSvg(shareUrl): markup built by us, inserted raw. */
 	qrSvg: string
 	languageLinks?: Record<Lang, string> | undefined
-}
-
-/** "PDF", "MP4", … from the name, else from the type, for the file badge. */
-function badgeText(fileName: string, contentType: string | undefined): string {
-	const dot = fileName.lastIndexOf('.')
-	const extension = dot > 0 ? fileName.slice(dot + 1) : ''
-	if (extension.length > 0 && extension.length <= 4 && /^[\w]+$/.test(extension)) return extension
-	const subtype = contentType?.split(';')[0]?.split('/')[1] ?? ''
-	return /^[a-z0-9]{1,4}$/i.test(subtype) ? subtype : 'file'
 }
 
 function DownloadIcon() {
@@ -63,7 +80,7 @@ function Preview(props: DownloadPageProps) {
 	const url = props.previewUrl
 	if (props.previewKind === 'none' || !url) return null
 	const element = {
-		image: <img src={url} alt={props.fileName} loading="lazy" />,
+		image: <img src={url} alt={props.fileName} />,
 		video: (
 			// biome-ignore lint/a11y/useMediaCaption: a shared file comes with no caption track to offer
 			<video src={url} controls preload="metadata" playsinline>
@@ -76,19 +93,39 @@ function Preview(props: DownloadPageProps) {
 				<p>{t.noMediaSupport}</p>
 			</audio>
 		),
+		// The button is all a browser without a PDF viewer (Android, headless) gets; the page's
+		// script shows the viewer box only where navigator.pdfViewerEnabled says there is one.
 		pdf: (
-			<object data={url} type="application/pdf" aria-label={props.fileName}>
-				<p>
+			<div class="pdf">
+				<object data={url} type="application/pdf" aria-label={props.fileName} data-pdf hidden>
 					<a href={url}>{t.openPdf}</a>
-				</p>
-			</object>
-		),
-		text: (
-			<object data={url} type="text/plain" aria-label={props.fileName}>
+				</object>
 				<p>
-					<a href={url}>{t.preview}</a>
+					<a class="btn secondary" href={url} target="_blank" rel="noopener">
+						{t.openPdf}
+					</a>
 				</p>
-			</object>
+			</div>
+		),
+		text: props.previewText ? (
+			<>
+				{/* A scrolling box is reached by keyboard too: focusable, and named for it. */}
+				<section class="text" tabindex={0} aria-label={props.fileName}>
+					<pre>{props.previewText.text}</pre>
+				</section>
+				{props.previewText.truncated ? (
+					<p class="muted small">
+						{fill(t.textTruncated, { size: formatSize(props.previewText.bytes, props.lang) })}{' '}
+						<a href={url}>{t.openText}</a>
+					</p>
+				) : null}
+			</>
+		) : (
+			<p>
+				<a class="btn secondary" href={url}>
+					{t.openText}
+				</a>
+			</p>
 		),
 	}[props.previewKind]
 	return (
@@ -99,7 +136,7 @@ function Preview(props: DownloadPageProps) {
 	)
 }
 
-/** "1.5 MB · expires 3 Dec 2026" for link cards and the meta description. */
+/** "1.5 MB · expires Dec 3, 2026, 14:39 UTC" for link cards and the meta description. */
 export function describe(props: Pick<DownloadPageProps, 'lang' | 'size' | 'expiresAt'>): string {
 	const t = messages(props.lang)
 	const expiry = props.expiresAt
@@ -108,122 +145,67 @@ export function describe(props: Pick<DownloadPageProps, 'lang' | 'size' | 'expir
 	return fill(t.ogDescription, { size: formatSize(props.size, props.lang), expiry })
 }
 
+function Card(props: DownloadPageProps) {
+	const t = messages(props.lang)
+	const image = siteCardImage(props.shareUrl)
+	if (props.protected || props.consumeUrl) {
+		const card = restrictedCard(props.lang, props.shareUrl, props.protected ? 'protected' : 'limited')
+		return <CardMeta {...card} image={image} imageAlt={t.brand} />
+	}
+	// An unrestricted image's preview spends nothing, so a link card may show it.
+	const preview = props.previewKind === 'image' && props.previewUrl
+	return (
+		<CardMeta
+			lang={props.lang}
+			title={props.fileName}
+			description={describe(props)}
+			url={props.shareUrl}
+			image={preview ? new URL(props.previewUrl ?? '', props.shareUrl).href : image}
+			imageAlt={preview ? props.fileName : t.brand}
+		/>
+	)
+}
+
 export function DownloadPage(props: DownloadPageProps) {
 	const t = messages(props.lang)
-	const description = describe(props)
 	const remainingMs = props.expiresAt ? props.expiresAt.getTime() - props.now.getTime() : undefined
-	const head = (
-		<>
-			<meta name="description" content={description} />
-			<meta property="og:type" content="website" />
-			<meta property="og:site_name" content={t.brand} />
-			<meta property="og:title" content={props.fileName} />
-			<meta property="og:description" content={description} />
-			<meta property="og:url" content={props.shareUrl} />
-			<meta name="twitter:card" content="summary" />
-			<meta name="twitter:title" content={props.fileName} />
-			<meta name="twitter:description" content={description} />
-		</>
-	)
+	const category = fileCategory(props.fileName, props.contentType)
+	const spent = props.remainingDownloads !== undefined && props.remainingDownloads <= 0
+	// A link with one download left is not one to pass on: no copy field, no QR code.
+	const lastOne = props.remainingDownloads !== undefined && props.remainingDownloads <= 1
 	return (
 		<Layout
 			lang={props.lang}
 			title={`${props.fileName} · ${t.brand}`}
 			nonce={props.nonce}
-			head={head}
+			head={<Card {...props} />}
 			script
 			languageLinks={props.languageLinks}
 		>
 			<article class="card">
-				<div class="grid">
-					<div>
-						<div class="file">
-							<span class="badge" aria-hidden="true">
-								{badgeText(props.fileName, props.contentType)}
-							</span>
-							<div>
-								<h1>{props.fileName}</h1>
-								<p class="sub">{formatSize(props.size, props.lang)}</p>
-								{props.expiresAt && remainingMs !== undefined ? (
-									<p class="expiry">
-										<span
-											data-remaining-ms={String(remainingMs)}
-											data-words={JSON.stringify(remainingWords(props.lang))}
-										>
-											{formatRemaining(remainingMs, props.lang)}
-										</span>
-									</p>
-								) : (
-									<p class="expiry">{t.noExpiry}</p>
-								)}
-							</div>
-						</div>
-
-						{props.consumeUrl ? (
-							<form class="actions" method="post" action={props.consumeUrl}>
-								<button class="btn primary" type="submit">
-									<DownloadIcon />
-									{t.download}
-								</button>
-								<p class="muted">
-									{props.remainingDownloads === undefined
-										? null
-										: `${fill(props.remainingDownloads === 1 ? t.downloadsLeftOne : t.downloadsLeftOther, {
-												count: String(props.remainingDownloads),
-											})} · `}
-									{t.oneTimeNote}
-								</p>
-							</form>
+				<div class="file">
+					<span class="badge" aria-hidden="true">
+						<TypeIcon category={category} />
+					</span>
+					<div class="title">
+						<h1>{props.fileName}</h1>
+						<p class="sub">
+							{formatSize(props.size, props.lang)} ·{' '}
+							{typeLabel(props.fileName, props.contentType, props.lang)}
+						</p>
+						{props.expiresAt && remainingMs !== undefined ? (
+							<p class="expiry">
+								<span
+									data-remaining-ms={String(remainingMs)}
+									data-words={JSON.stringify(remainingWords(props.lang))}
+								>
+									{formatRemaining(remainingMs, props.lang)}
+								</span>
+							</p>
 						) : (
-							<div class="actions">
-								<a class="btn primary" href={props.downloadUrl} download={props.fileName}>
-									<DownloadIcon />
-									{t.download}
-								</a>
-							</div>
+							<p class="expiry">{t.noExpiry}</p>
 						)}
-
-						<dl>
-							<dt>{t.size}</dt>
-							<dd>
-								{formatSize(props.size, props.lang)}
-								{/* Under 1 KiB the human size already is the exact count. */}
-								{props.size >= 1024 ? (
-									<>
-										{' '}
-										<span class="muted">({formatBytes(props.size, props.lang)})</span>
-									</>
-								) : null}
-							</dd>
-							<dt>{t.type}</dt>
-							<dd>{props.contentType || t.unknownType}</dd>
-							{props.lastModified ? (
-								<>
-									<dt>{t.modified}</dt>
-									<dd>
-										<time datetime={props.lastModified.toISOString()}>
-											{formatDate(props.lastModified, props.lang)}
-										</time>
-									</dd>
-								</>
-							) : null}
-							<dt>{t.expires}</dt>
-							<dd>
-								{props.expiresAt ? (
-									<time datetime={props.expiresAt.toISOString()}>
-										{formatDate(props.expiresAt, props.lang)}
-									</time>
-								) : (
-									t.noExpiryLong
-								)}
-							</dd>
-						</dl>
 					</div>
-
-					<figure class="qr">
-						{raw(props.qrSvg)}
-						<figcaption>{t.scanToOpen}</figcaption>
-					</figure>
 				</div>
 
 				{props.note ? (
@@ -233,18 +215,89 @@ export function DownloadPage(props: DownloadPageProps) {
 					</p>
 				) : null}
 
-				<div class="share">
-					<label for="share-link">{t.shareLink}</label>
-					<div class="link">
-						<input id="share-link" type="url" readonly value={props.shareUrl} />
-						<button class="btn secondary" type="button" data-copy="share-link" data-done={t.copied} hidden>
-							<CopyIcon />
-							<span>{t.copyLink}</span>
-						</button>
+				{props.consumeUrl ? (
+					<div class="limits" role="note">
+						{props.remainingDownloads === undefined ? (
+							<p>
+								<strong>{t.folderLimited}</strong>
+							</p>
+						) : (
+							<p>
+								<strong
+									data-downloads-left={String(props.remainingDownloads)}
+									data-words={spendWords(props.lang)}
+								>
+									{spent ? t.downloadsNone : downloadsLeft(props.remainingDownloads, props.lang)}
+								</strong>
+							</p>
+						)}
+						<p>
+							{t.oneTimeNote}
+							{lastOne ? null : ` ${t.oneTimeForward}`}
+						</p>
 					</div>
-				</div>
+				) : null}
+
+				{props.consumeUrl ? (
+					<form class="actions" method="post" action={props.consumeUrl} data-spends>
+						<button class="btn primary" type="submit" data-until-expiry disabled={spent}>
+							<DownloadIcon />
+							{t.download}
+						</button>
+					</form>
+				) : (
+					<div class="actions">
+						{/* No download attribute: were the link refused (expired meanwhile), the
+						    browser shows the page that says why instead of a failed download. */}
+						<a class="btn primary" href={props.downloadUrl} data-until-expiry>
+							<DownloadIcon />
+							{t.download}
+						</a>
+					</div>
+				)}
+				<p class="problem" role="status" data-expired-message hidden>
+					{t.expiredNow}
+				</p>
 
 				<Preview {...props} />
+
+				<dl class="details">
+					{props.lastModified ? (
+						<>
+							<dt>{t.modified}</dt>
+							<dd>
+								<LocalTime date={props.lastModified} lang={props.lang} />
+							</dd>
+						</>
+					) : null}
+					<dt>{t.expires}</dt>
+					<dd>{props.expiresAt ? <LocalTime date={props.expiresAt} lang={props.lang} /> : t.noExpiryLong}</dd>
+				</dl>
+
+				{lastOne ? null : (
+					<div class="share grid">
+						<div>
+							<label for="share-link">{t.shareLink}</label>
+							<div class="link">
+								<input id="share-link" type="url" readonly value={props.shareUrl} />
+								<button
+									class="btn secondary"
+									type="button"
+									data-copy="share-link"
+									data-done={t.copied}
+									hidden
+								>
+									<CopyIcon />
+									<span>{t.copyLink}</span>
+								</button>
+							</div>
+						</div>
+						<figure class="qr">
+							{raw(props.qrSvg)}
+							<figcaption>{t.scanToOpen}</figcaption>
+						</figure>
+					</div>
+				)}
 			</article>
 		</Layout>
 	)

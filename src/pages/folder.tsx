@@ -1,11 +1,26 @@
-// The folder listing page: breadcrumbs, sub-folders then files with sizes and dates in the
-// reader's language, a download per file, the level as a zip, and the next page. On a
-// limited share every download is a POST form that spends one (a GET of a link could be a
-// prefetch or a mail scanner), under a notice of what is left.
+// The folder listing page: a header with the share's name, the sender's note, its expiry and
+// what this page holds; then one row per entry whose name gets the width (size and date on a
+// line of their own under it on a phone, in columns beside it on a desktop), sub-folders
+// first, each with a type icon; zip downloads of a level that has something in it; paging.
+// On a limited share every download is a POST form that spends one (a GET of a link could be
+// a prefetch or a mail scanner), under a notice of what is left that the page keeps true.
 import { raw } from 'hono/html'
-import { formatDate, formatSize } from './i18n/format.ts'
+import { formatDate, formatRemaining, formatSize, formatSpan, remainingWords } from './i18n/format.ts'
 import { fill, type Lang, messages } from './i18n/index.ts'
 import { Layout } from './layout.tsx'
+import {
+	Breakable,
+	CardMeta,
+	downloadsLeft,
+	fileCategory,
+	LocalTime,
+	restrictedCard,
+	siteCardImage,
+	spendWords,
+	TypeIcon,
+} from './parts.tsx'
+
+export { formatSpan }
 
 export interface FolderPageEntry {
 	name: string
@@ -46,55 +61,45 @@ export interface FolderPageProps {
 	zipUrl: string
 	recursiveZipUrl: string
 	nextUrl: string | undefined
+	/** This level's first page, when this is a later one. */
+	firstUrl?: string | undefined
 	/** Set for a limited share: forms instead of links, and the notice. */
 	limits?: FolderPageLimits | undefined
+	/** The sender's note. */
+	note?: string | undefined
+	/** When the link ends (an unlimited share; a limited one says it in its notice). */
+	expiresAt?: Date | undefined
+	now?: Date | undefined
+	/** Absolute URL of the share, for its link card. */
+	shareUrl?: string | undefined
+	/** A protected share (shown once unlocked): its link card names nothing. */
+	protected?: boolean | undefined
 	languageLinks?: Record<Lang, string> | undefined
 }
 
-// Only what the shared stylesheet lacks: the listing table and the breadcrumb trail.
+// Only what the shared stylesheet lacks: the trail, the header's facts, the entries, paging.
 const FOLDER_STYLE =
-	'.crumbs{display:flex;flex-wrap:wrap;gap:.25rem;margin:0 0 1rem;padding:0;list-style:none;color:var(--muted)}' +
-	'.crumbs li+li::before{content:"/";margin-right:.25rem}' +
-	'.listing{width:100%;border-collapse:collapse;margin-top:1rem}' +
-	'.listing th,.listing td{text-align:left;padding:.55rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}' +
-	'.listing th{font-size:.8rem;color:var(--muted);font-weight:600}' +
-	'.listing td.num{white-space:nowrap;color:var(--muted);font-size:.9rem}' +
-	'.listing a{color:var(--fg)}' +
+	'.crumbs{display:flex;flex-wrap:wrap;gap:.25rem;margin:0 0 .75rem;padding:0;list-style:none;color:var(--muted);font-size:.9rem}' +
+	'.crumbs li{overflow-wrap:anywhere}.crumbs li+li::before{content:"/";margin-right:.25rem}' +
+	'.facts{display:flex;flex-wrap:wrap;gap:.25rem .75rem;margin:.35rem 0 0;color:var(--muted);font-size:.9rem}' +
+	'.facts .expiry{margin:0}' +
+	'.entries{list-style:none;margin:1rem 0 0;padding:0;border-top:1px solid var(--line)}' +
+	'.entry{display:flex;gap:.75rem;align-items:flex-start;padding:.7rem .25rem;border-bottom:1px solid var(--line)}' +
+	'.entry .icon{margin-top:.1rem;color:var(--muted)}.entry.dir .icon{color:var(--accent)}' +
+	'.entry .main{flex:1;min-width:0}' +
+	'.entry .name{display:block;color:var(--fg);font-weight:500;overflow-wrap:anywhere;word-break:normal;line-height:1.4}' +
+	'.entry .meta{display:block;color:var(--muted);font-size:.8125rem;margin-top:.15rem;font-variant-numeric:tabular-nums}' +
+	'@media (min-width:40rem){.entry .main{display:flex;gap:1rem;align-items:baseline}.entry .name{flex:1;min-width:0}' +
+	'.entry .meta{flex:none;margin:0;text-align:right;white-space:nowrap;font-size:.875rem}}' +
+	'.entries form{margin:0;flex:1;min-width:0}' +
+	'.entries button.name{padding:0;border:0;background:none;font:inherit;font-weight:500;text-align:left;' +
+	'text-decoration:none;text-underline-offset:.15em;cursor:pointer;width:100%}' +
+	'.entries button.name:disabled{color:var(--muted);cursor:not-allowed;text-decoration:none}' +
+	'.entries a.name{text-decoration:none}.entries .name:hover{text-decoration:underline}' +
+	'.zip .secondary{flex:1 1 12rem}' +
 	'.empty{color:var(--muted);margin:1.5rem 0}' +
-	'.pager{margin-top:1.25rem}' +
-	'.listing form{margin:0}' +
-	'.listing button.link{padding:0;border:0;background:none;font:inherit;color:var(--fg);text-align:left;' +
-	'text-decoration:underline;text-underline-offset:.15em;overflow-wrap:anywhere;cursor:pointer}' +
-	'.limits{margin:1rem 0 0;padding:.85rem 1.1rem;border-radius:12px;background:var(--soft)}' +
-	'.limits p{margin:.15rem 0}'
-
-function FolderIcon() {
-	return raw(
-		'<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false"><path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h4l2 2h9A1.5 1.5 0 0 1 21 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5z" fill="currentColor"/></svg>',
-	)
-}
-
-const SPAN_UNITS = [
-	[86_400, 'dayOne', 'dayOther'],
-	[3_600, 'hourOne', 'hourOther'],
-	[60, 'minuteOne', 'minuteOther'],
-	[1, 'secondOne', 'secondOther'],
-] as const
-
-/** A length of time in its two largest non-zero units: "1 hour", "1 天 12 小时". */
-export function formatSpan(seconds: number, lang: Lang): string {
-	const t = messages(lang)
-	const parts: string[] = []
-	let rest = Math.max(1, Math.floor(seconds))
-	for (const [size, one, other] of SPAN_UNITS) {
-		const count = Math.floor(rest / size)
-		rest -= count * size
-		if (count > 0) parts.push(`${count}${t.unitSeparator}${t[count === 1 ? one : other]}`)
-		else if (parts.length > 0) break
-		if (parts.length === 2) break
-	}
-	return parts.join(' ')
-}
+	'.pager{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.25rem}' +
+	'.zip{margin-top:1rem}'
 
 /** What a limited share has left: downloads, time, and that every download counts. */
 function LimitsNotice(props: { lang: Lang; limits: FolderPageLimits }) {
@@ -104,24 +109,24 @@ function LimitsNotice(props: { lang: Lang; limits: FolderPageLimits }) {
 	return (
 		<div class="limits" role="note">
 			<p>
-				<strong>
-					{remainingDownloads === undefined
-						? t.folderLimited
-						: fill(remainingDownloads === 1 ? t.downloadsLeftOne : t.downloadsLeftOther, {
-								count: String(remainingDownloads),
-							})}
-				</strong>
+				{remainingDownloads === undefined ? (
+					<strong>{t.folderLimited}</strong>
+				) : (
+					<strong data-downloads-left={String(remainingDownloads)} data-words={spendWords(props.lang)}>
+						{remainingDownloads <= 0 ? t.downloadsNone : downloadsLeft(remainingDownloads, props.lang)}
+					</strong>
+				)}
 			</p>
 			{expiresAfterFirstDownload !== undefined ? (
 				<p>{fill(t.folderExpiresAfterFirst, { time: formatSpan(expiresAfterFirstDownload, props.lang) })}</p>
 			) : expiresAt ? (
 				<p>
 					{before}
-					<time datetime={expiresAt.toISOString()}>{formatDate(expiresAt, props.lang)}</time>
+					<LocalTime date={expiresAt} lang={props.lang} />
 					{after}
 				</p>
 			) : null}
-			<p class="muted">{t.folderLimitNote}</p>
+			<p>{t.folderLimitNote}</p>
 		</div>
 	)
 }
@@ -131,53 +136,132 @@ function Field(props: { name: string; value: string }) {
 	return <input type="hidden" name={props.name} value={props.value} />
 }
 
+function Card(props: FolderPageProps) {
+	const t = messages(props.lang)
+	if (!props.shareUrl) return null
+	const image = siteCardImage(props.shareUrl)
+	if (props.protected || props.limits) {
+		const card = restrictedCard(props.lang, props.shareUrl, props.protected ? 'protected' : 'limited')
+		return <CardMeta {...card} image={image} imageAlt={t.brand} />
+	}
+	const expiry = props.expiresAt
+		? fill(t.ogExpires, { date: formatDate(props.expiresAt, props.lang) })
+		: t.noExpiry
+	return (
+		<CardMeta
+			lang={props.lang}
+			title={props.rootName}
+			description={`${t.cardFolder} · ${expiry}`}
+			url={props.shareUrl}
+			image={image}
+			imageAlt={t.brand}
+		/>
+	)
+}
+
+/** "12 items · 4.5 MB", or "The first 100 items" when more pages follow. */
+function countLine(props: FolderPageProps): string {
+	const t = messages(props.lang)
+	const count = props.folders.length + props.files.length
+	const items = props.nextUrl
+		? fill(t.folderItemsMore, { count: String(count) })
+		: fill(count === 1 ? t.folderItemsOne : t.folderItemsOther, { count: String(count) })
+	const bytes = props.files.reduce((sum, file) => sum + file.size, 0)
+	return props.files.length > 0 ? `${items} · ${formatSize(bytes, props.lang)}` : items
+}
+
 export function FolderPage(props: FolderPageProps) {
 	const t = messages(props.lang)
 	const here = props.crumbs.at(-1)?.name ?? props.rootName
 	const empty = props.folders.length === 0 && props.files.length === 0
 	const { limits } = props
+	const spent = limits?.remainingDownloads !== undefined && limits.remainingDownloads <= 0
+	const remainingMs =
+		props.expiresAt && props.now ? props.expiresAt.getTime() - props.now.getTime() : undefined
 	return (
 		<Layout
 			lang={props.lang}
 			title={`${here} · ${t.brand}`}
 			nonce={props.nonce}
-			head={<style nonce={props.nonce}>{raw(FOLDER_STYLE)}</style>}
+			head={
+				<>
+					<Card {...props} />
+					<style nonce={props.nonce}>{raw(FOLDER_STYLE)}</style>
+				</>
+			}
+			script
 			languageLinks={props.languageLinks}
 		>
 			<article class="card">
-				<nav aria-label={t.folderBreadcrumbs}>
-					<ol class="crumbs">
-						{props.crumbs.map((crumb, index) =>
-							index === props.crumbs.length - 1 ? (
-								<li aria-current="page">{crumb.name}</li>
-							) : (
+				{props.crumbs.length > 1 ? (
+					<nav aria-label={t.folderBreadcrumbs}>
+						<ol class="crumbs">
+							{props.crumbs.slice(0, -1).map((crumb) => (
 								<li>
 									<a href={crumb.href}>{crumb.name}</a>
 								</li>
-							),
-						)}
-					</ol>
-				</nav>
-				<h1>{here}</h1>
+							))}
+						</ol>
+					</nav>
+				) : null}
+				<div class="file">
+					<span class="badge" aria-hidden="true">
+						<TypeIcon category="folder" />
+					</span>
+					<div class="title">
+						<h1>
+							<Breakable text={here} />
+						</h1>
+						<p class="facts">
+							<span>{countLine(props)}</span>
+							{!limits && remainingMs !== undefined ? (
+								<span
+									class="expiry"
+									data-remaining-ms={String(remainingMs)}
+									data-words={JSON.stringify(remainingWords(props.lang))}
+								>
+									{formatRemaining(remainingMs, props.lang)}
+								</span>
+							) : null}
+						</p>
+					</div>
+				</div>
+				{props.note ? (
+					<p class="note">
+						<strong>{t.note}</strong>
+						{props.note}
+					</p>
+				) : null}
 				{limits ? <LimitsNotice lang={props.lang} limits={limits} /> : null}
+				<p class="problem" role="status" data-expired-message hidden>
+					{t.expiredNow}
+				</p>
 				{empty ? null : limits ? (
 					// One form, two buttons: only the button pressed sends its name and value.
-					<form class="actions" method="post" action={limits.consumeUrl}>
+					<form class="actions zip" method="post" action={limits.consumeUrl} data-spends>
 						<Field name="path" value={props.path} />
 						<Field name="zip" value="1" />
-						<button class="btn primary" type="submit">
+						<button class="btn primary" type="submit" disabled={spent} data-until-expiry>
 							{t.folderDownloadZip}
 						</button>
-						<button class="btn secondary" type="submit" name="recursive" value="1">
+						<button
+							class="btn secondary"
+							type="submit"
+							name="recursive"
+							value="1"
+							disabled={spent}
+							data-until-expiry
+						>
 							{t.folderDownloadAll}
 						</button>
 					</form>
 				) : (
-					<div class="actions">
-						<a class="btn primary" href={props.zipUrl} download>
+					// Plain links: a zip over the caps answers with a page that says why.
+					<div class="actions zip">
+						<a class="btn primary" href={props.zipUrl} data-until-expiry>
 							{t.folderDownloadZip}
 						</a>
-						<a class="btn secondary" href={props.recursiveZipUrl} download>
+						<a class="btn secondary" href={props.recursiveZipUrl} data-until-expiry>
 							{t.folderDownloadAll}
 						</a>
 					</div>
@@ -185,71 +269,72 @@ export function FolderPage(props: FolderPageProps) {
 				{empty ? (
 					<p class="empty">{t.folderEmpty}</p>
 				) : (
-					<table class="listing">
-						<thead>
-							<tr>
-								<th scope="col">{t.folderName}</th>
-								<th scope="col">{t.size}</th>
-								<th scope="col">{t.modified}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{props.folders.map((folder) => (
-								<tr>
-									<td>
-										<a href={folder.href}>
-											<FolderIcon /> {folder.name}/
-										</a>
-									</td>
-									<td class="num">—</td>
-									<td class="num">—</td>
-								</tr>
-							))}
-							{props.files.map((file) => (
-								<tr>
-									<td>
-										{limits ? (
-											<form method="post" action={limits.consumeUrl}>
-												<Field name="path" value={file.path} />
-												<button
-													class="link"
-													type="submit"
-													aria-label={fill(t.folderDownloadFile, { name: file.name })}
-												>
-													{file.name}
-												</button>
-											</form>
-										) : (
-											<a
-												href={file.href}
-												download={file.name}
+					<ul class="entries" aria-label={t.folderContents}>
+						{props.folders.map((folder) => (
+							<li class="entry dir">
+								<TypeIcon category="folder" />
+								<span class="main">
+									<a class="name" href={folder.href} aria-label={fill(t.folderOpen, { name: folder.name })}>
+										<Breakable text={folder.name} />/
+									</a>
+								</span>
+							</li>
+						))}
+						{props.files.map((file) => (
+							<li class="entry">
+								<TypeIcon category={fileCategory(file.name)} />
+								<span class="main">
+									{limits ? (
+										<form method="post" action={limits.consumeUrl} data-spends>
+											<Field name="path" value={file.path} />
+											<button
+												class="name"
+												type="submit"
+												disabled={spent}
+												data-until-expiry
 												aria-label={fill(t.folderDownloadFile, { name: file.name })}
 											>
-												{file.name}
-											</a>
-										)}
-									</td>
-									<td class="num">{formatSize(file.size, props.lang)}</td>
-									<td class="num">
+												<Breakable text={file.name} />
+											</button>
+										</form>
+									) : (
+										// No download attribute: a file gone meanwhile shows the page that says so.
+										<a
+											class="name"
+											href={file.href}
+											data-until-expiry
+											aria-label={fill(t.folderDownloadFile, { name: file.name })}
+										>
+											<Breakable text={file.name} />
+										</a>
+									)}
+									<span class="meta">
+										{formatSize(file.size, props.lang)}
 										{file.lastModified ? (
-											<time datetime={file.lastModified.toISOString()}>
-												{formatDate(file.lastModified, props.lang)}
-											</time>
-										) : (
-											'—'
-										)}
-									</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
+											<>
+												{' · '}
+												<LocalTime date={file.lastModified} lang={props.lang} />
+											</>
+										) : null}
+									</span>
+								</span>
+							</li>
+						))}
+					</ul>
 				)}
-				{props.nextUrl ? (
-					<p class="pager">
-						<a class="btn secondary" href={props.nextUrl} rel="next">
-							{t.folderNextPage}
-						</a>
-					</p>
+				{props.nextUrl || props.firstUrl ? (
+					<nav class="pager" aria-label={t.folderPages}>
+						{props.firstUrl ? (
+							<a class="btn secondary" href={props.firstUrl} rel="first">
+								{t.folderFirstPage}
+							</a>
+						) : null}
+						{props.nextUrl ? (
+							<a class="btn secondary" href={props.nextUrl} rel="next">
+								{t.folderNextPage}
+							</a>
+						) : null}
+					</nav>
 				) : null}
 			</article>
 		</Layout>

@@ -1,9 +1,14 @@
 // The upload page's script, sent inline with the response's nonce (no inline handlers).
-// Reads its settings from #uploader[data-config]: { base, threshold, maxFileSize, words }.
+// Reads its settings from #uploader[data-config]: { base, threshold, maxFileSize, full, words }.
+// A link whose quota is already used up (full) starts with its picker off.
 //  - each file: POST base → a pre-signed PUT (or a multipart upload), PUT straight to COS
 //    with XMLHttpRequest for progress; if that fails at the network level (a bucket without
 //    CORS for this origin), PUT base/<name> through the worker instead. After a direct PUT,
 //    POST base/confirm { key } counts the file against the link's quotas.
+//  - a file the link's quota refuses gets no Retry: the picker and the drop zone turn off,
+//    and the page says the link takes no more files. Results name files as the visitor
+//    knows them, never by the bucket key they landed at
+//    (which stays out of sight, in data-key).
 //  - multipart: parts three at a time, each retried twice; Retry re-sends only unfinished
 //    parts; Cancel aborts the requests and the multipart upload. A bucket that refuses the
 //    first part at the network level (no CORS) gets the whole file streamed instead.
@@ -13,6 +18,7 @@ const cfg=JSON.parse(root.dataset.config),w=cfg.words
 const queue=document.getElementById('queue'),results=document.getElementById('results'),none=document.getElementById('none')
 const input=document.getElementById('file-input'),zone=document.getElementById('drop')
 root.hidden=false;document.getElementById('noscript-help').hidden=true
+if(cfg.full)setTimeout(full)
 const fail=(message,code,extra)=>Object.assign(new Error(message),{code},extra||{})
 const post=async(path,body,signal)=>{const r=await fetch(cfg.base+path,{method:'POST',headers:{'content-type':'application/json',accept:'application/json'},body:JSON.stringify(body),signal})
 const j=await r.json().catch(()=>({}));if(!r.ok)throw fail(j.error&&j.error.message||('HTTP '+r.status),j.error&&j.error.code);return j}
@@ -60,13 +66,16 @@ if(!item.start)item.start=await post('',{name:item.file.name,size:item.file.size
 const res=item.start.multipart?await multipart(item,item.start).catch(async e=>{if(e.code!=='network'||item.done.size>0)throw e
 await post('/abort',{token:item.mp.token}).catch(()=>{});item.mp=null;return streamed(item)}):await single(item,item.start)
 item.bar.value=item.bar.max;item.li.dataset.state='done';item.status.textContent=w.done;item.cancel.hidden=true
-const li=document.createElement('li');const code=document.createElement('code');code.textContent=res.key
-li.append(document.createTextNode(res.name||item.file.name+' '),document.createTextNode(' → '),code);results.append(li);none.hidden=true}
+const li=document.createElement('li');li.dataset.key=res.key;li.textContent=(res.name||item.file.name)+' · '+fmt(item.file.size);results.append(li);none.hidden=true}
 catch(e){item.li.dataset.state='failed';item.status.textContent=message(e);item.cancel.hidden=true
+if(e.code==='upload_quota_reached')return full()
 if(e.code==='file_too_large'||e.code==='type_not_allowed')return
 if(e.code==='upload_exists'||e.code==='cancelled'||!item.start||!item.start.multipart)item.start=null
 item.retry.hidden=false}}
-function add(files){for(const file of files){const item=row(file)
+function full(){input.disabled=true;zone.classList.add('full');document.getElementById('quota-full').hidden=false
+const label=zone.querySelector('label');if(label)label.setAttribute('aria-disabled','true')}
+function add(files){if(input.disabled)return
+for(const file of files){const item=row(file)
 item.cancel.addEventListener('click',()=>{item.cancelled=true;for(const x of item.xhrs)x.abort()
 if(item.mp){post('/abort',{token:item.mp.token}).catch(()=>{});item.mp=null;item.done.clear()}})
 item.retry.addEventListener('click',()=>run(item));run(item)}}

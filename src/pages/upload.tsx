@@ -1,9 +1,10 @@
 // The upload page of an upload link, from plain props: the rules up front, a drop zone and
 // a file picker, a queue with per-file progress, cancel and retry, and the result list.
 import { raw } from 'hono/html'
-import { formatDate, formatSize } from './i18n/format.ts'
+import { formatSize } from './i18n/format.ts'
 import { fill, type Lang, messages } from './i18n/index.ts'
 import { Layout } from './layout.tsx'
+import { CardMeta, LocalTime, restrictedCard, siteCardImage } from './parts.tsx'
 import { UPLOAD_SCRIPT } from './upload-script.ts'
 
 export interface UploadPageProps {
@@ -22,6 +23,12 @@ export interface UploadPageProps {
 	maxTotalBytes?: number | undefined
 	expiresAt?: Date | undefined
 	note?: string | undefined
+	/** Absolute URL of the link, for its card. */
+	shareUrl?: string | undefined
+	/** A protected link (shown once unlocked): its card names nothing. */
+	protected?: boolean | undefined
+	/** The link's quotas are used up: say so, and offer no picker. */
+	full?: boolean | undefined
 	/** Files above this many bytes go multipart. */
 	multipartThreshold: number
 	languageLinks?: Record<Lang, string> | undefined
@@ -30,6 +37,8 @@ export interface UploadPageProps {
 const UPLOAD_STYLE = `
 .drop{margin-top:1.25rem;border:2px dashed var(--line);border-radius:14px;padding:2rem 1rem;text-align:center;background:var(--soft)}
 .drop.over{border-color:var(--accent)}
+.drop.full{opacity:.6}
+.drop.full label{background:var(--soft);color:var(--muted);cursor:not-allowed}
 .drop p{margin:.25rem 0}
 .pick{position:absolute;width:1px;height:1px;opacity:0;overflow:hidden}
 .queue,.results{list-style:none;padding:0;margin:.5rem 0 0}
@@ -44,6 +53,49 @@ const UPLOAD_STYLE = `
 h2{font-size:1.05rem;margin:1.5rem 0 .25rem}
 `
 
+/** The accepted types as people name them: "images, PDF, ZIP" rather than "image/*, application/pdf". */
+export function typeWords(types: readonly string[], lang: Lang): string {
+	const t = messages(lang)
+	const families: Record<string, string> = {
+		image: t.uploadImages,
+		video: t.uploadVideos,
+		audio: t.uploadAudio,
+		text: t.uploadTexts,
+	}
+	const words = new Set<string>()
+	for (const type of types) {
+		const [family = '', sub = ''] = type.toLowerCase().split('/')
+		if (type.startsWith('.')) words.add(type.slice(1).toUpperCase())
+		else if (sub === '*') words.add(families[family] ?? type)
+		else words.add((sub.replace(/^(x-|vnd\.)/, '').split(/[.+-]/)[0] ?? sub).toUpperCase())
+	}
+	return [...words].join(lang === 'zh' ? '、' : ', ')
+}
+
+function Card(props: UploadPageProps) {
+	const t = messages(props.lang)
+	if (!props.shareUrl) return null
+	const image = siteCardImage(props.shareUrl)
+	if (props.protected)
+		return (
+			<CardMeta
+				{...restrictedCard(props.lang, props.shareUrl, 'protected')}
+				image={image}
+				imageAlt={t.brand}
+			/>
+		)
+	return (
+		<CardMeta
+			lang={props.lang}
+			title={t.cardUpload}
+			description={t.cardUploadDescription}
+			url={props.shareUrl}
+			image={image}
+			imageAlt={t.brand}
+		/>
+	)
+}
+
 export function UploadPage(props: UploadPageProps) {
 	const t = messages(props.lang)
 	const accept = [...(props.allowedTypes ?? []), ...(props.allowedExtensions ?? [])].join(',')
@@ -52,6 +104,7 @@ export function UploadPage(props: UploadPageProps) {
 		base: props.uploadsPath,
 		threshold: props.multipartThreshold,
 		maxFileSize: props.maxFileSize,
+		full: props.full === true,
 		words: {
 			waiting: t.uploadWaiting,
 			sending: t.uploadSending,
@@ -64,6 +117,8 @@ export function UploadPage(props: UploadPageProps) {
 			typeRefused: t.uploadTypeRefused,
 			exists: t.uploadExists,
 			quota: t.uploadQuotaReached,
+			one: t.uploadFilesOne,
+			other: t.uploadFilesOther,
 		},
 	}
 	return (
@@ -71,15 +126,22 @@ export function UploadPage(props: UploadPageProps) {
 			lang={props.lang}
 			title={`${t.uploadTitle} · ${t.brand}`}
 			nonce={props.nonce}
-			head={<style nonce={props.nonce}>{raw(UPLOAD_STYLE)}</style>}
+			head={
+				<>
+					<Card {...props} />
+					<style nonce={props.nonce}>{raw(UPLOAD_STYLE)}</style>
+				</>
+			}
+			script
 			languageLinks={props.languageLinks}
 		>
 			<article class="card">
 				<h1>{t.uploadTitle}</h1>
 				<p class="muted">{t.uploadIntro}</p>
 				{props.note ? (
-					<p>
-						<strong>{t.note}:</strong> {props.note}
+					<p class="note">
+						<strong>{t.uploadNote}</strong>
+						{props.note}
 					</p>
 				) : null}
 				<h2>{t.uploadRules}</h2>
@@ -87,13 +149,17 @@ export function UploadPage(props: UploadPageProps) {
 					<dt>{t.uploadMaxSize}</dt>
 					<dd>{formatSize(props.maxFileSize, props.lang)}</dd>
 					<dt>{t.uploadTypes}</dt>
-					<dd>{types.length > 0 ? types.join(', ') : t.uploadAnyType}</dd>
+					<dd>{types.length > 0 ? typeWords(types, props.lang) : t.uploadAnyType}</dd>
 					<dt>{t.uploadOverwrite}</dt>
 					<dd>{props.overwrite ? t.uploadOverwriteYes : t.uploadOverwriteNo}</dd>
 					{props.maxFiles !== undefined ? (
 						<>
 							<dt>{t.uploadMaxFiles}</dt>
-							<dd>{fill(t.uploadFilesCount, { count: String(props.maxFiles) })}</dd>
+							<dd>
+								{fill(props.maxFiles === 1 ? t.uploadFilesOne : t.uploadFilesOther, {
+									count: String(props.maxFiles),
+								})}
+							</dd>
 						</>
 					) : null}
 					{props.maxTotalBytes !== undefined ? (
@@ -106,13 +172,14 @@ export function UploadPage(props: UploadPageProps) {
 						<>
 							<dt>{t.expires}</dt>
 							<dd>
-								<time datetime={props.expiresAt.toISOString()}>
-									{formatDate(props.expiresAt, props.lang)}
-								</time>
+								<LocalTime date={props.expiresAt} lang={props.lang} />
 							</dd>
 						</>
 					) : null}
 				</dl>
+				<p id="quota-full" class="problem" role="status" hidden={!props.full}>
+					{t.uploadQuotaReached}
+				</p>
 				<p id="noscript-help" class="muted">
 					{fill(t.uploadNoScript, { url: `${props.uploadsUrl}/` })}
 				</p>

@@ -90,6 +90,7 @@ export function buildRecord(
 		...fields,
 		passwordHash,
 		passwordVersion: passwordHash === undefined ? undefined : 1,
+		passwordKind: passwordHash === undefined ? undefined : protection.passwordKind,
 		v: 1,
 		id,
 		notBefore: normalizeDate(input.notBefore),
@@ -126,11 +127,13 @@ export function applyPatch(record: ShareRecord, patch: StoredPatch, nowMs: numbe
 	for (const [field, value] of Object.entries(patch)) {
 		if (field === 'type') continue
 		if (field === 'expiresIn') continue
-		if (field === 'passwordHash') continue
+		if (field === 'passwordHash' || field === 'passwordKind') continue
 		next[field] = value === null ? undefined : value
 	}
 	if (patch.passwordHash !== undefined) {
 		next.passwordHash = patch.passwordHash ?? undefined
+		// A new secret is a code only when it says so; removing protection removes its kind.
+		next.passwordKind = patch.passwordHash === null ? undefined : patch.passwordKind
 		// Every change of password ends every unlock token made for the one before.
 		next.passwordVersion = (record.passwordVersion ?? 0) + 1
 	}

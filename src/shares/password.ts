@@ -62,3 +62,11 @@ export function extractionCode(): string {
 	}
 	return code
 }
+
+/**
+ * An extraction code as people type or paste it: any case, with spaces (or a line break)
+ * around or inside it. Codes are drawn in lower case, so this is the one spelling stored.
+ */
+export function normalizeCode(typed: string): string {
+	return typed.replace(/\s+/g, '').toLowerCase()
+}

@@ -178,6 +178,12 @@ const commonRecord = {
 	passwordHash: passwordHash.optional(),
 	/** Counts password changes: an unlock token names the version it was made for. */
 	passwordVersion: z.int().min(1).optional(),
+	/**
+	 * What the secret is: 'code' for a generated extraction code (提取码), typed as people
+	 * type codes (any case, stray spaces) and shown unmasked; absent for a password, which
+	 * is matched exactly and stays masked. Records written before the field existed are passwords.
+	 */
+	passwordKind: z.literal('code').optional(),
 	maxDownloads: shareFields.maxDownloads.optional(),
 	expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.optional(),
 	strict: z.literal(true).optional(),
@@ -374,6 +380,8 @@ export type PatchShareInput = z.infer<typeof patchShareSchema>
 export interface Protection {
 	/** A new hash; null removes protection; undefined leaves it. */
 	passwordHash?: string | null
+	/** With a new hash: 'code' when it is an extraction code's; a password otherwise. */
+	passwordKind?: 'code' | undefined
 }
 
 /** A create body as the Durable Object sees it: no plain password in it. */

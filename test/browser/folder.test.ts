@@ -30,7 +30,7 @@ async function openLevel() {
 	const response = await page.goto(`${e2e.stack.workerUrl}/${SHARE}`)
 	expect(response?.status()).toBe(200)
 	expect(page.url()).toBe(`${e2e.stack.workerUrl}/${SHARE}/`)
-	await page.getByRole('link', { name: '报告 2026/' }).click()
+	await page.getByRole('link', { name: 'Open folder 报告 2026' }).click()
 	await page.waitForURL(`${e2e.stack.workerUrl}/${SHARE}/${encodeURIComponent('报告 2026')}/`)
 	return page
 }
@@ -40,7 +40,7 @@ describe('a folder share in the browser', () => {
 		const page = b.page
 		await page.goto(`${e2e.stack.workerUrl}/${SHARE}/`)
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('demo-folder')
-		const rows = await page.locator('table.listing tbody tr td:first-child').allInnerTexts()
+		const rows = await page.locator('.entries .name').allInnerTexts()
 		expect(rows.map((row) => row.trim())).toEqual([
 			'empty/',
 			'many/',
@@ -96,7 +96,7 @@ describe('a folder share in the browser', () => {
 		await page.setViewportSize({ width: 1280, height: 800 })
 		await page.emulateMedia({ colorScheme: scheme })
 		await page.goto(`${e2e.stack.workerUrl}/${SHARE}/${encodeURIComponent('报告 2026')}/?lang=${lang}`)
-		const zipLabel = lang === 'zh' ? '下载此文件夹（zip）' : 'Download this folder (zip)'
+		const zipLabel = lang === 'zh' ? '打包下载此文件夹' : 'Download this folder (zip)'
 		expect(await page.getByRole('link', { name: zipLabel }).isVisible()).toBe(true)
 		await screenshot(page, `folder-${lang}-${scheme}`)
 	})

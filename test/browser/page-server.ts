@@ -9,10 +9,39 @@ import { pickLanguage } from '../../src/http/negotiate.ts'
 import { newNonce, pageCsp } from '../../src/pages/csp.ts'
 import { DownloadPage, type PreviewKind } from '../../src/pages/download.tsx'
 import { ErrorPage } from '../../src/pages/error.tsx'
+import { FolderPage, type FolderPageFile } from '../../src/pages/folder.tsx'
 import type { Lang } from '../../src/pages/i18n/index.ts'
 import { qrSvg } from '../../src/pages/qr.ts'
+import { UnlockPage } from '../../src/pages/unlock.tsx'
+import { UploadPage } from '../../src/pages/upload.tsx'
 
 export const FIXTURE_BYTES = Buffer.from('coslink fixture file\n'.repeat(5000))
+
+/** The start of a text file as the page reads it: long lines, Chinese, markup to escape. */
+export const FIXTURE_TEXT =
+	'Meeting notes — 会议记录 <draft>\n\n' +
+	'1. The quarterly numbers are in; see the attached sheet for every region and every month of the year so far.\n' +
+	'2. 下周一之前把预算表发给财务部。\n' +
+	'3. A very_long_identifier_without_any_spaces_that_must_wrap_somewhere_sensible_on_a_phone_screen.\n'
+
+/** A tiny valid PDF (one empty page). */
+export const FIXTURE_PDF = Buffer.from(
+	'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+		'3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+)
+
+/** Folder entries a phone has to fit: a long name without spaces, CJK, emoji. */
+export const FIXTURE_FILES: Omit<FolderPageFile, 'href' | 'path'>[] = [
+	{ name: 'photo.png', size: 1_572_864, lastModified: new Date('2026-11-20T08:30:00Z') },
+	{ name: '📷 假期照片 2026.jpg', size: 3_400_000, lastModified: new Date('2026-11-21T10:00:00Z') },
+	{
+		name: `${'quarterly_financial_report_for_the_board_meeting_'.repeat(3)}final-v2.pdf`,
+		size: 240_000,
+		lastModified: new Date('2026-11-22T12:00:00Z'),
+	},
+	{ name: 'notes.txt', size: 1000, lastModified: undefined },
+	{ name: 'archive.zip', size: 5 * 1024 ** 3, lastModified: new Date('2026-11-23T23:59:00Z') },
+]
 
 /** A small RGB PNG with a diagonal gradient: something a preview can visibly show. */
 export function fixturePng(width = 480, height = 270): Buffer {
@@ -99,6 +128,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, origin: string)
 				code,
 				nonce,
 				requestId: 'b6f1c1de-5e1a-4c55-9d7c-2f1f0c8a9e01',
+				action:
+					url.searchParams.get('action') === 'folder'
+						? { kind: 'folder', href: '/s/folder/' }
+						: url.searchParams.get('action') === 'retry'
+							? { kind: 'retry', href: url.pathname, retryAfter: 30 }
+							: undefined,
 				languageLinks: languageLinks(url),
 			}),
 		)
@@ -107,6 +142,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, origin: string)
 		const now = new Date()
 		const expires = url.searchParams.get('expires')
 		const shareUrl = `${origin}/s/demo`
+		const kind = (url.searchParams.get('kind') as PreviewKind | null) ?? 'image'
+		const limited = url.searchParams.get('limited')
+		// expires: none, an ISO instant, in:<ms> from now, or two days and a bit by default.
+		const expiresAt =
+			expires === 'none'
+				? null
+				: expires?.startsWith('in:')
+					? new Date(now.getTime() + Number(expires.slice(3)))
+					: expires
+						? new Date(expires)
+						: new Date(now.getTime() + 2 * DAY + 3 * 3_600_000 + 120_000)
 		return sendPage(
 			res,
 			200,
@@ -114,18 +160,132 @@ async function handle(req: IncomingMessage, res: ServerResponse, origin: string)
 			DownloadPage({
 				lang,
 				nonce,
-				fileName: url.searchParams.get('name') ?? 'Q3 季度报告 — final.png',
+				fileName:
+					url.searchParams.get('name') ??
+					{ text: '会议记录 notes.txt', pdf: 'Q3 季度报告 — final.pdf' }[kind as string] ??
+					'Q3 季度报告 — final.png',
 				size: 1_572_864,
-				contentType: 'image/png',
 				lastModified: new Date(now.getTime() - 3 * DAY),
 				note: url.searchParams.get('note') ?? 'Numbers for the board meeting. 董事会用的数据。',
-				expiresAt: expires === 'none' ? null : new Date(now.getTime() + 2 * DAY + 3 * 3_600_000 + 120_000),
+				contentType:
+					{ image: 'image/png', text: 'text/plain', pdf: 'application/pdf' }[kind as string] ?? 'image/png',
+				expiresAt,
 				now,
 				shareUrl,
 				downloadUrl: '/s/demo/download',
-				previewKind: (url.searchParams.get('kind') as PreviewKind | null) ?? 'image',
-				previewUrl: '/s/demo/preview',
+				consumeUrl: limited === null ? undefined : '/s/demo/consume',
+				remainingDownloads: limited === null ? undefined : Number(limited),
+				previewKind: limited === null ? kind : 'none',
+				previewUrl: kind === 'pdf' ? '/s/demo/preview.pdf' : '/s/demo/preview',
+				previewText: kind === 'text' ? { text: FIXTURE_TEXT, truncated: true, bytes: 8192 } : undefined,
 				qrSvg: qrSvg(shareUrl),
+				languageLinks: languageLinks(url),
+			}),
+		)
+	}
+	if (url.pathname === '/s/demo/preview.pdf') {
+		res.writeHead(200, { 'content-type': 'application/pdf', 'x-content-type-options': 'nosniff' })
+		return void res.end(FIXTURE_PDF)
+	}
+	if (url.pathname === '/s/demo/consume' && req.method === 'POST') {
+		// A limited link's form: what a ticket ends in, the file as an attachment.
+		req.resume()
+		res.writeHead(200, {
+			'content-type': 'application/octet-stream',
+			'content-disposition': 'attachment; filename="report.bin"',
+			'content-length': String(FIXTURE_BYTES.length),
+		})
+		return void res.end(FIXTURE_BYTES)
+	}
+	if (url.pathname === '/s/folder/') {
+		const limited = url.searchParams.get('limited')
+		const empty = url.searchParams.has('empty')
+		const files = empty
+			? []
+			: FIXTURE_FILES.map((file) => ({
+					...file,
+					href: `/s/folder/${encodeURIComponent(file.name)}`,
+					path: file.name,
+				}))
+		return sendPage(
+			res,
+			200,
+			nonce,
+			FolderPage({
+				lang,
+				nonce,
+				rootName: 'Trip 2026',
+				crumbs: [
+					{ name: 'Trip 2026', href: '/s/folder/' },
+					{ name: '照片 Photos', href: '/s/folder/' },
+				],
+				path: '照片 Photos/',
+				folders: empty
+					? []
+					: [
+							{ name: 'raw', href: '/s/folder/raw/' },
+							{ name: `${'a-very-long-folder-name-'.repeat(3)}end`, href: '/s/folder/long/' },
+						],
+				files,
+				zipUrl: '/s/folder/zip',
+				recursiveZipUrl: '/s/folder/zip?recursive=1',
+				nextUrl: empty ? undefined : '/s/folder/?cursor=next',
+				limits:
+					limited === null
+						? undefined
+						: {
+								consumeUrl: '/s/demo/consume',
+								remainingDownloads: Number(limited),
+								expiresAfterFirstDownload: undefined,
+								expiresAt: new Date('2026-12-10T06:39:00Z'),
+							},
+				note: 'Pictures from the trip. 旅行照片。',
+				expiresAt: new Date(url.searchParams.get('expires') ?? '2026-12-10T06:39:00Z'),
+				now: new Date(),
+				shareUrl: `${origin}/s/folder/`,
+				languageLinks: languageLinks(url),
+			}),
+		)
+	}
+	if (url.pathname === '/s/unlock') {
+		const secret = url.searchParams.get('secret') === 'password' ? 'password' : 'code'
+		return sendPage(
+			res,
+			401,
+			nonce,
+			UnlockPage({
+				lang,
+				nonce,
+				action: '/s/unlock',
+				shareKind: url.searchParams.get('kind') === 'folder' ? 'folder' : 'file',
+				secret,
+				prefill: url.searchParams.get('pwd') ?? undefined,
+				problem: url.searchParams.has('wrong') ? 'wrong' : undefined,
+				shareUrl: `${origin}/s/unlock`,
+				languageLinks: languageLinks(url),
+			}),
+		)
+	}
+	if (url.pathname === '/s/upload') {
+		return sendPage(
+			res,
+			200,
+			nonce,
+			UploadPage({
+				lang,
+				nonce,
+				uploadsPath: '/s/upload/uploads',
+				uploadsUrl: `${origin}/s/upload/uploads`,
+				maxFileSize: 200 * 1024 * 1024,
+				allowedTypes: ['image/*', 'application/pdf'],
+				allowedExtensions: ['.zip'],
+				overwrite: false,
+				maxFiles: 20,
+				maxTotalBytes: 1024 ** 3,
+				expiresAt: new Date('2026-12-10T06:39:00Z'),
+				note: 'Send me the scans, please. 请把扫描件发给我。',
+				shareUrl: `${origin}/s/upload`,
+				multipartThreshold: 64 * 1024 * 1024,
 				languageLinks: languageLinks(url),
 			}),
 		)

@@ -135,7 +135,7 @@ describe('download page', () => {
 
 	it('says there is no expiry for a link without one', async () => {
 		await b.page.goto(`${server.origin}/s/demo?lang=zh&expires=none`)
-		expect(await b.page.locator('.expiry').textContent()).toBe('永不过期')
+		expect(await b.page.locator('.expiry').textContent()).toBe('永久有效')
 	})
 
 	it('keeps a hostile file name as text', async () => {

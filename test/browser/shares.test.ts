@@ -61,7 +61,9 @@ async function expectErrorPage(
 		expect(box.width).toBeGreaterThan(0)
 	}
 	const text = await visibleText(page)
-	expect(text).toContain(`${status} ${heading} ${message}`)
+	// A plain title, then the sentence: no bare status number as a headline.
+	expect(text).toContain(`${heading} ${message}`)
+	expect(text).not.toContain(`${status} ${heading}`)
 	expect(text).toMatch(/Request ID: [0-9a-f-]{36}/)
 	// No JSON, no stack trace, no internals.
 	expect(text).not.toMatch(/[{}]|"error"|share_not_found|share_expired|Error\b|\bat \S+ \(|\.tsx?:\d+/)
@@ -87,13 +89,13 @@ describe('error pages', () => {
 			outcome.response,
 			404,
 			'Link not found',
-			'There is no share at this address. The link may be mistyped, or it was revoked.',
+			'There is no share at this address. The link may be incomplete, or the sender cancelled it.',
 		)
 		await screenshot(b.page, '404-link-not-found')
 		expect(b.events.downloads).toEqual([])
 	})
 
-	it('an expired link shows "This link has expired" with 410', async () => {
+	it('an expired link shows "Link expired" with 410', async () => {
 		const share = await e2e.stack.createShare({
 			key: 'docs/report.pdf',
 			id: 'br-expired',
@@ -106,8 +108,8 @@ describe('error pages', () => {
 		await expectErrorPage(
 			outcome.response,
 			410,
-			'This link has expired',
-			'This share’s time is up. Ask the sender for a new link.',
+			'Link expired',
+			'This link has expired. Ask the sender for a new one.',
 		)
 		await screenshot(b.page, '410-expired')
 		expect(b.events.downloads).toEqual([])
@@ -131,7 +133,7 @@ describe('error pages', () => {
 			after,
 			404,
 			'Link not found',
-			'There is no share at this address. The link may be mistyped, or it was revoked.',
+			'There is no share at this address. The link may be incomplete, or the sender cancelled it.',
 			consoleFrom,
 		)
 		expect(b.page.url()).toBe(share.url)

@@ -63,7 +63,13 @@ describe('the upload page', () => {
 			}),
 		)
 		expect(bars).toEqual([true, true])
-		const keys = await b.page.locator('#results code').allTextContents()
+		// Files are listed by the names the visitor knows; the bucket key stays out of sight.
+		const names = await b.page.locator('#results li').allTextContents()
+		expect(names.some((name) => name.startsWith('small report.pdf · '))).toBe(true)
+		expect(names.join(' ')).not.toContain('browser-drop/')
+		const keys = await b.page
+			.locator('#results li')
+			.evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.key ?? ''))
 		expect(keys).toHaveLength(2)
 		const byName = new Map(keys.map((key) => [key.slice(key.lastIndexOf('-') + 1), key]))
 		for (const [name, expected] of [
@@ -91,7 +97,9 @@ describe('the upload page', () => {
 				await b.page.emulateMedia({ colorScheme: scheme })
 				await navigate(b.page, `${url}?lang=${lang}`)
 				await b.page.locator('#drop').waitFor({ state: 'visible' })
-				expect(await b.page.locator('dl').textContent()).toContain('.pdf, .bin, .txt')
+				expect(await b.page.locator('dl').textContent()).toContain(
+					lang === 'zh' ? 'PDF、BIN、TXT' : 'PDF, BIN, TXT',
+				)
 				await b.page.locator('#file-input').setInputFiles([one.path])
 				await waitForDone(b.page, 1, 30_000)
 				expect(b.events.pageErrors).toEqual([])
@@ -131,7 +139,7 @@ describe('the upload page', () => {
 		await b.page.locator('#drop').waitFor({ state: 'visible' })
 		await b.page.locator('#file-input').setInputFiles([one.path])
 		await waitForDone(b.page, 1, 30_000)
-		const key = (await b.page.locator('#results code').textContent()) ?? ''
+		const key = (await b.page.locator('#results li').getAttribute('data-key')) ?? ''
 		expect(sha256((await readStoredObject(e2e.stack.emulatorRoot, key)).bytes)).toBe(sha256(one.bytes))
 		const streamedPut = b.events.responses.find(
 			(response) => response.request().method() === 'PUT' && response.url().startsWith(`${url}/uploads/`),

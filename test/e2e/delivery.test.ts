@@ -300,11 +300,12 @@ describe('the demo shares seeded by startStack', () => {
 			const { bytes } = await readStoredObject(e2e.stack.emulatorRoot, key)
 			// A protected demo share is unlocked first, as an API client would.
 			const headers: Record<string, string> = {}
-			if (typeof share.body.password === 'string') {
+			const secret = typeof share.body.password === 'string' ? share.body.password : share.code
+			if (secret !== undefined) {
 				const unlock = await fetch(`${e2e.stack.workerUrl}/_/unlock/${share.id}`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({ password: share.body.password }),
+					body: JSON.stringify({ password: secret }),
 				})
 				headers.authorization = `Bearer ${((await unlock.json()) as { token: string }).token}`
 			}

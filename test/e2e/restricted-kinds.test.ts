@@ -200,7 +200,7 @@ describe('a folder share with maxDownloads 2', () => {
 		const page = await fetch(url(`/${id}/`), { headers: BROWSER })
 		expect(page.status).toBe(200)
 		const html = await page.text()
-		expect(html).toContain('<strong>2 downloads left</strong>')
+		expect(html).toMatch(/<strong data-downloads-left="2"[^>]*>2 downloads left<\/strong>/)
 		expect(html).toContain('<input type="hidden" name="path" value="data.bin"/>')
 		expect(html).not.toContain(`href="/${id}/data.bin"`)
 		expect(await downloads(id)).toBe(0)

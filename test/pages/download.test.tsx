@@ -41,23 +41,38 @@ describe('DownloadPage', () => {
 		expect(html).toContain('<h1>quarterly report.pdf</h1>')
 	})
 
-	it('gives the size in human units and in exact bytes', async () => {
+	it('gives the size once, in human units, with the type in words', async () => {
 		const html = await page()
-		expect(html).toContain('1.5 MB')
-		expect(html).toContain('1,572,864 bytes')
-		expect(await page({ lang: 'zh' })).toContain('1,572,864 字节')
+		// Once on the page (the head's link card has it too).
+		expect(html.slice(html.indexOf('<body>')).match(/1\.5 MB/g)).toHaveLength(1)
+		expect(html).toContain('<p class="sub">1.5 MB · PDF document</p>')
+		expect(await page({ lang: 'zh' })).toContain('<p class="sub">1.5 MB · PDF 文档</p>')
+		expect(await page({ size: 460 })).toContain('<p class="sub">460 B · PDF document</p>')
 	})
 
-	it('gives a size under 1 KiB once, not as "460 bytes (460 bytes)"', async () => {
-		const html = await page({ size: 460 })
-		expect(html).toContain('460 bytes')
-		expect(html).not.toContain('(460 bytes)')
-	})
+	it.each([
+		['photo.JPG', 'image/jpeg', 'en', 'JPG image'],
+		['clip.mp4', 'video/mp4', 'zh', 'MP4 视频'],
+		['notes.txt', 'text/plain; charset=utf-8', 'en', 'Text file'],
+		['notes.txt', 'text/plain; charset=utf-8', 'zh', '文本文件'],
+		['bundle.zip', 'application/zip', 'en', 'ZIP archive'],
+		['key.gpg', undefined, 'en', 'GPG file'],
+		['README', undefined, 'zh', '文件'],
+	] as const)(
+		'names %s (%s) in %s as "%s", never by its raw media type',
+		async (fileName, contentType, lang, words) => {
+			const html = await page({ fileName, contentType, lang })
+			expect(html).toContain(` · ${words}</p>`)
+			expect(html).not.toContain('charset=utf-8')
+		},
+	)
 
-	it('shows the type and the last-modified time', async () => {
+	it('shows the last-modified time in UTC for the script to put in the visitor’s zone', async () => {
 		const html = await page()
-		expect(html).toContain('<dd>application/pdf</dd>')
 		expect(html).toContain('<time datetime="2026-11-20T08:30:00.000Z">Nov 20, 2026, 08:30 UTC</time>')
+		expect(await page({ lang: 'zh' })).toContain(
+			'<time datetime="2026-11-20T08:30:00.000Z">2026年11月20日 08:30（UTC）</time>',
+		)
 	})
 
 	it('gives the expiry as a machine-readable time and the remaining time, in English', async () => {
@@ -72,7 +87,7 @@ describe('DownloadPage', () => {
 
 	it.each([
 		['en', 'No expiry', 'This link does not expire.'],
-		['zh', '永不过期', '此链接永不过期。'],
+		['zh', '永久有效', '此链接永久有效。'],
 	] as const)('in %s, says a link without expiry does not expire', async (lang, short, long) => {
 		const html = await page({ lang, expiresAt: null })
 		expect(html).toContain(short)
@@ -82,7 +97,9 @@ describe('DownloadPage', () => {
 
 	it('has a download button and a copy field that works without script', async () => {
 		const html = await page()
-		expect(html).toMatch(/<a class="btn primary" href="\/abc123\/download" download="quarterly report.pdf">/)
+		// A plain link: were it refused, the browser shows the page that says why.
+		expect(html).toMatch(/<a class="btn primary" href="\/abc123\/download" data-until-expiry="true">/)
+		expect(html).not.toContain(' download=')
 		expect(html).toContain(
 			'<input id="share-link" type="url" readonly="" value="https://share.example.com/abc123"/>',
 		)
@@ -108,7 +125,7 @@ describe('DownloadPage', () => {
 
 	it('says "no expiry" in the link card of a link without one', async () => {
 		expect(await page({ lang: 'zh', expiresAt: undefined })).toContain(
-			'<meta property="og:description" content="1.5 MB · 永不过期"/>',
+			'<meta property="og:description" content="1.5 MB · 永久有效"/>',
 		)
 	})
 
@@ -150,7 +167,7 @@ describe('DownloadPage', () => {
 			['video', /<video src="\/abc123\/preview" controls=""/],
 			['audio', /<audio src="\/abc123\/preview" controls=""/],
 			['pdf', /<object data="\/abc123\/preview" type="application\/pdf"/],
-			['text', /<object data="\/abc123\/preview" type="text\/plain"/],
+			['text', /<a class="btn secondary" href="\/abc123\/preview">Open the whole text<\/a>/],
 		] as const)('embeds a %s preview pointing at the preview URL', async (previewKind, element) => {
 			expect(await page({ previewKind })).toMatch(element)
 		})
@@ -181,5 +198,102 @@ describe('DownloadPage', () => {
 			const html = await page({ lang: 'zh' })
 			expect(html).toContain('data-words="{&quot;template&quot;:&quot;剩余 {time}&quot;')
 		})
+	})
+
+	describe('text and PDF previews', () => {
+		it('renders the start of a text file in the page, escaped, in a <pre> that follows the scheme', async () => {
+			const html = await page({
+				previewKind: 'text',
+				previewText: { text: '<script>alert(1)</script>\n第二行 & more', truncated: false, bytes: 40 },
+			})
+			expect(html).toContain('<pre>&lt;script&gt;alert(1)&lt;/script&gt;\n第二行 &amp; more</pre>')
+			expect(html).not.toContain('<object')
+			expect(html).not.toContain('The first')
+		})
+
+		it('says how much of a longer text it shows, and links to the rest', async () => {
+			const html = await page({
+				previewKind: 'text',
+				previewText: { text: 'a', truncated: true, bytes: 8192 },
+			})
+			expect(html).toContain('The first 8 kB are shown. <a href="/abc123/preview">Open the whole text</a>')
+		})
+
+		it('gives a PDF an "Open PDF" button, and its viewer box only for the script to show', async () => {
+			const html = await page({ previewKind: 'pdf' })
+			expect(html).toMatch(
+				/<object data="\/abc123\/preview" type="application\/pdf"[^>]*data-pdf="true"[^>]*hidden=""/,
+			)
+			expect(html).toContain(
+				'<a class="btn secondary" href="/abc123/preview" target="_blank" rel="noopener">Open PDF</a>',
+			)
+		})
+	})
+
+	describe('link cards', () => {
+		it('shows an unrestricted image share’s own preview as og:image', async () => {
+			const html = await page({ previewKind: 'image' })
+			expect(html).toContain('<meta property="og:image" content="https://share.example.com/abc123/preview"/>')
+			expect(html).toContain(
+				'<meta name="twitter:image" content="https://share.example.com/abc123/preview"/>',
+			)
+		})
+
+		it('shows the site’s card for anything else', async () => {
+			const html = await page({ previewKind: 'pdf' })
+			expect(html).toContain('<meta property="og:image" content="https://share.example.com/_/card.png"/>')
+		})
+
+		it.each([
+			['protected', { protected: true }, 'A protected link from coslink'],
+			[
+				'limited',
+				{ consumeUrl: '/_/consume/abc123', remainingDownloads: 3, previewKind: 'none' },
+				'A limited link from coslink',
+			],
+		] as const)('says of a %s share only that it is one, from this site', async (_kind, patch, title) => {
+			const html = await page({ ...patch, note: 'secret note' })
+			// What a card is made of: the meta tags (the tab's <title> is the page's own).
+			const head = (html.match(/<meta [^>]*>/g) ?? []).join('\n')
+			expect(head).toContain(`<meta property="og:title" content="${title}"/>`)
+			expect(head).toContain('<meta property="og:image" content="https://share.example.com/_/card.png"/>')
+			expect(head).not.toContain('quarterly report')
+			expect(head).not.toContain('1.5 MB')
+			expect(head).not.toContain('secret note')
+		})
+	})
+
+	describe('a limited share', () => {
+		const limited = (patch: Partial<DownloadPageProps> = {}) =>
+			page({ consumeUrl: '/_/consume/abc123', remainingDownloads: 3, previewKind: 'none', ...patch })
+
+		it('spends by a form the script counts down, under a notice that says what is left', async () => {
+			const html = await limited()
+			expect(html).toContain(
+				'<form class="actions" method="post" action="/_/consume/abc123" data-spends="true">',
+			)
+			expect(html).toMatch(/<strong data-downloads-left="3" data-words="[^"]+">3 downloads left<\/strong>/)
+			expect(html).toContain('id="share-link"')
+		})
+
+		it('offers no copy field or QR code on its last download', async () => {
+			const html = await limited({ remainingDownloads: 1 })
+			expect(html).toContain('1 download left')
+			expect(html).not.toContain('id="share-link"')
+			expect(html).not.toContain('class="qr"')
+			expect(html).not.toContain('Forwarding this link')
+		})
+
+		it('turns its button off when none is left', async () => {
+			const html = await limited({ remainingDownloads: 0 })
+			expect(html).toContain('All downloads of this link are used.')
+			expect(html).toMatch(/<button class="btn primary" type="submit" data-until-expiry="true" disabled="">/)
+		})
+	})
+
+	it('has an expired message for the script to show at the end of the countdown', async () => {
+		expect(await page()).toContain(
+			'<p class="problem" role="status" data-expired-message="true" hidden="">This link has expired. Ask the sender for a new one.</p>',
+		)
 	})
 })

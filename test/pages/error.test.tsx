@@ -14,15 +14,18 @@ describe('ErrorPage', () => {
 
 	it.each([
 		['en', 'share_not_found', 404, 'Link not found', 'There is no share at this address'],
-		['en', 'share_expired', 410, 'This link has expired', 'Ask the sender for a new link'],
+		['en', 'share_expired', 410, 'Link expired', 'Ask the sender for a new one'],
 		['en', 'credentials_expired', 503, 'Temporarily unavailable', 'storage credentials have expired'],
-		['zh', 'share_not_found', 404, '链接不存在', '这个地址没有分享'],
-		['zh', 'share_expired', 410, '链接已过期', '请联系分享者获取新的链接'],
+		['zh', 'share_not_found', 404, '链接不存在', '找不到这个分享'],
+		['zh', 'share_expired', 410, '链接已过期', '请联系分享者重新分享'],
 		['zh', 'origin_error', 502, '存储没有响应', '文件存储暂时没有正常响应'],
 	] as const)('in %s, %s is a %i that says "%s"', async (lang, code, status, title, message) => {
+		expect(ERRORS[code].status).toBe(status)
 		const html = await render(<ErrorPage lang={lang} code={code} nonce={nonce} />)
 		expect(html).toContain(`<title>${title} · coslink</title>`)
-		expect(html).toContain(`<p class="status">${status}</p>`)
+		// A plain title, never a bare status number as a headline.
+		expect(html).not.toContain('class="status"')
+		expect(html).not.toContain(`>${status}<`)
 		expect(html).toContain(`<h1>${title}</h1>`)
 		expect(html).toContain(message)
 	})
@@ -40,7 +43,7 @@ describe('ErrorPage', () => {
 
 	it('uses the status title for a code without words of its own', async () => {
 		const html = await render(<ErrorPage lang="en" code="share_expired" nonce={nonce} />)
-		expect(html).toContain('<h1>This link has expired</h1>')
+		expect(html).toContain('<h1>Link expired</h1>')
 	})
 
 	it.each([
@@ -57,9 +60,25 @@ describe('ErrorPage', () => {
 	it.each(everyPage)('in %s, %s has a title and says the catalogue’s sentence', async (lang, code) => {
 		const html = await render(<ErrorPage lang={lang} code={code} nonce={nonce} />)
 		expect(html).toMatch(/<h1>[^<]+<\/h1>/)
-		expect(html).toContain(`<p class="status">${ERRORS[code].status}</p>`)
-		// The page escapes what it prints; the sentences have nothing to escape.
-		expect(html).toContain(`<p>${ERRORS[code][lang]}</p>`)
+		// One sentence of why. The page escapes what it prints; the sentences have nothing to escape.
+		expect(html).toContain(`<p class="why">${ERRORS[code][lang]}</p>`)
+		// No action was given, so none is offered.
+		expect(html).not.toContain('class="btn')
+	})
+
+	it.each([
+		['en', { kind: 'folder', href: '/s/a/' }, 'Back to the folder'],
+		['zh', { kind: 'folder', href: '/s/a/' }, '返回文件夹'],
+		['en', { kind: 'share', href: '/s' }, 'Open the share link'],
+		['zh', { kind: 'share', href: '/s' }, '打开分享链接'],
+		['en', { kind: 'retry', href: '/s/x' }, 'Try again'],
+		['en', { kind: 'retry', href: '/s/x', retryAfter: 30 }, 'Try again in 30 seconds'],
+		['en', { kind: 'retry', href: '/s/x', retryAfter: 90 }, 'Try again in 1 minute 30 seconds'],
+		['zh', { kind: 'retry', href: '/s/x', retryAfter: 30 }, '30 秒后重试'],
+	] as const)('in %s, offers one action: %o as "%s"', async (lang, action, label) => {
+		const html = await render(<ErrorPage lang={lang} code="zip_too_large" nonce={nonce} action={action} />)
+		expect(html).toContain(`<a class="btn primary" href="${action.href}">${label}</a>`)
+		expect(html.match(/class="btn/g)).toHaveLength(1)
 	})
 
 	it('marks the Chinese page as zh-CN', async () => {

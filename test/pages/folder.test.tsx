@@ -52,8 +52,12 @@ describe('FolderPage of an unlimited share', () => {
 	it('links each file and both zips, with no forms', async () => {
 		const html = await page()
 		expect(formsOf(html)).toEqual([])
-		expect(html).toContain('href="/fold1/%E7%85%A7%E7%89%87/two.txt" download="two.txt"')
-		expect(html).toContain('<a class="btn primary" href="/_/zip/fold1/%E7%85%A7%E7%89%87/" download="">')
+		// Plain links, no download attribute: a refused one shows the page that says why.
+		expect(html).toContain('href="/fold1/%E7%85%A7%E7%89%87/two.txt" data-until-expiry="true"')
+		expect(html).toContain(
+			'<a class="btn primary" href="/_/zip/fold1/%E7%85%A7%E7%89%87/" data-until-expiry="true">',
+		)
+		expect(html).not.toContain('download=')
 		expect(html).toContain('href="/_/zip/fold1/%E7%85%A7%E7%89%87/?recursive=1"')
 		expect(html).not.toContain('class="limits"')
 	})
@@ -70,7 +74,7 @@ describe('FolderPage of a limited share', () => {
 			'<input type="hidden" name="path" value="照片/a &quot;b&quot; &lt;c&gt;.txt"/>',
 		)
 		expect(forms[1]).toContain(
-			'<button class="link" type="submit" aria-label="Download a &quot;b&quot; &lt;c&gt;.txt">',
+			'<button class="name" type="submit" data-until-expiry="true" aria-label="Download a &quot;b&quot; &lt;c&gt;.txt">',
 		)
 		expect(forms[2]).toContain('<input type="hidden" name="path" value="照片/two.txt"/>')
 		expect(forms[2]).not.toContain('name="zip"')
@@ -81,13 +85,17 @@ describe('FolderPage of a limited share', () => {
 
 	it('zips the level with zip=1, and with sub-folders only by the button that adds recursive=1', async () => {
 		const [zip = ''] = formsOf(await page({ limits: LIMITS }))
-		expect(zip).toContain('<form class="actions" method="post" action="/_/consume/fold1">')
+		expect(zip).toContain(
+			'<form class="actions zip" method="post" action="/_/consume/fold1" data-spends="true">',
+		)
 		expect(zip).toContain('<input type="hidden" name="path" value="照片/"/>')
 		expect(zip).toContain('<input type="hidden" name="zip" value="1"/>')
 		expect(zip).not.toMatch(/<input[^>]*name="recursive"/)
-		expect(zip).toContain('<button class="btn primary" type="submit">Download this folder (zip)</button>')
 		expect(zip).toContain(
-			'<button class="btn secondary" type="submit" name="recursive" value="1">Download with sub-folders</button>',
+			'<button class="btn primary" type="submit" data-until-expiry="true">Download this folder (zip)</button>',
+		)
+		expect(zip).toContain(
+			'<button class="btn secondary" type="submit" name="recursive" value="1" data-until-expiry="true">Download with sub-folders</button>',
 		)
 	})
 
@@ -99,13 +107,14 @@ describe('FolderPage of a limited share', () => {
 	})
 
 	it('says how many downloads are left, in each language', async () => {
-		expect(await page({ limits: LIMITS })).toContain('<strong>2 downloads left</strong>')
-		expect(await page({ limits: { ...LIMITS, remainingDownloads: 1 } })).toContain(
-			'<strong>1 download left</strong>',
+		// The count carries what the page script needs to keep it true after a download.
+		expect(await page({ limits: LIMITS })).toMatch(
+			/<strong data-downloads-left="2" data-words="[^"]*">2 downloads left<\/strong>/,
 		)
+		expect(await page({ limits: { ...LIMITS, remainingDownloads: 1 } })).toMatch(/>1 download left<\/strong>/)
 		const zh = await page({ lang: 'zh', limits: LIMITS })
-		expect(zh).toContain('<strong>还可下载 2 次</strong>')
-		expect(zh).toContain('每下载一个文件或一个 zip 压缩包，都会用掉一次下载次数')
+		expect(zh).toMatch(/>还可下载 2 次<\/strong>/)
+		expect(zh).toContain('每下载一个文件或压缩包计一次')
 	})
 
 	it('says the link stops working a while after its first download', async () => {
@@ -113,7 +122,7 @@ describe('FolderPage of a limited share', () => {
 		const html = await page({ limits })
 		expect(html).toContain('<strong>The sender has limited the downloads of this link.</strong>')
 		expect(html).toContain('This link stops working 1 hour after its first download.')
-		expect(await page({ lang: 'zh', limits })).toContain('此链接将在首次下载后 1 小时失效。')
+		expect(await page({ lang: 'zh', limits })).toContain('此链接在首次下载 1 小时后失效。')
 	})
 
 	it('gives the date once the clock has started', async () => {
@@ -121,7 +130,7 @@ describe('FolderPage of a limited share', () => {
 			limits: { ...LIMITS, expiresAt: new Date('2026-12-03T10:05:00Z') },
 		})
 		expect(html).toMatch(
-			/This link stops working on <time datetime="2026-12-03T10:05:00.000Z">Dec 3, 2026[^<]*<\/time>\./,
+			/This link stops working on <time datetime="2026-12-03T10:05:00.000Z">Dec 3, 2026, 10:05 UTC<\/time>\./,
 		)
 	})
 })
@@ -150,5 +159,71 @@ describe('formatSpan', () => {
 	])('says %i seconds as "%s" / "%s"', (seconds, english, chinese) => {
 		expect(formatSpan(seconds, 'en')).toBe(english)
 		expect(formatSpan(seconds, 'zh')).toBe(chinese)
+	})
+})
+
+describe('FolderPage on a phone and a desktop', () => {
+	it('gives each entry a row whose name has the width, with size and date in a line of their own', async () => {
+		const html = await page()
+		expect(html).not.toContain('<table')
+		expect(html).toMatch(
+			/<span class="meta">2 kB · <time datetime="2026-01-02T03:04:05.000Z">Jan 2, 2026, 03:04 UTC<\/time><\/span>/,
+		)
+		expect(html).toContain('<span class="meta">3 B</span>')
+	})
+
+	it('lets long names break after separators and between words in camel case', async () => {
+		const html = await page({
+			files: [
+				{
+					name: 'annual_report-2026.finalVersion.pdf',
+					href: '/x',
+					path: 'x',
+					size: 1,
+					lastModified: undefined,
+				},
+			],
+		})
+		expect(html).toContain('annual_<wbr/>report-<wbr/>2026.<wbr/>final<wbr/>Version.<wbr/>pdf')
+	})
+
+	it('heads the page with the level’s name, what it holds, the note and the expiry, and no repeated name', async () => {
+		const html = await page({
+			note: 'Photos from the trip',
+			expiresAt: new Date('2026-12-03T12:00:00Z'),
+			now: new Date('2026-12-01T12:00:00Z'),
+		})
+		expect(html).toContain('<h1>照片</h1>')
+		expect(html).toContain('<span>3 items · 2 kB</span>')
+		expect(html).toContain('<strong>Note from the sender</strong>Photos from the trip')
+		expect(html).toMatch(/data-remaining-ms="172800000"[^>]*>2 days left</)
+		// The trail names the levels above; the current one is the heading, not said twice.
+		expect(html).toContain('<ol class="crumbs"><li><a href="/fold1/">docs</a></li></ol>')
+		const root = await page({ path: '', crumbs: [{ name: 'docs', href: '/fold1/' }] })
+		expect(root).not.toContain('class="crumbs"')
+	})
+
+	it('says only the first items when more pages follow, with a way back to the first', async () => {
+		const html = await page({ nextUrl: '/fold1/?cursor=abc', firstUrl: '/fold1/' })
+		expect(html).toContain('The first 3 items')
+		expect(html).toContain('<a class="btn secondary" href="/fold1/" rel="first">First page</a>')
+		expect(html).toContain('<a class="btn secondary" href="/fold1/?cursor=abc" rel="next">Next page</a>')
+	})
+
+	it('gives each entry a type icon', async () => {
+		const html = await page()
+		expect(html.match(/<svg class="icon"/g)?.length).toBeGreaterThanOrEqual(4)
+	})
+
+	it.each([
+		['an unlimited', {}, 'docs'],
+		['a limited', { limits: LIMITS }, 'A limited link from coslink'],
+		['a protected', { protected: true }, 'A protected link from coslink'],
+	] as const)('carries a link card for %s share', async (_kind, patch, title) => {
+		const html = await page({ ...patch, shareUrl: 'https://s.example/fold1', note: 'a secret note' })
+		const meta = (html.match(/<meta [^>]*>/g) ?? []).join('\n')
+		expect(meta).toContain(`<meta property="og:title" content="${title}"/>`)
+		expect(meta).toContain('<meta property="og:image" content="https://s.example/_/card.png"/>')
+		if (title !== 'docs') expect(meta).not.toContain('a secret note')
 	})
 })

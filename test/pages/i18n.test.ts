@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ERRORS, VARIANTS } from '../../src/errors.ts'
 import { en } from '../../src/pages/i18n/en.ts'
 import { formatBytes, formatDate, formatRemaining, formatSize } from '../../src/pages/i18n/format.ts'
 import { zh } from '../../src/pages/i18n/zh.ts'
@@ -25,8 +26,8 @@ describe('formatRemaining', () => {
 		[HOUR + MINUTE, '1 hour 1 minute left', '剩余 1 小时 1 分钟'],
 		[5 * MINUTE + 30_000, '5 minutes left', '剩余 5 分钟'],
 		[30_000, 'less than a minute left', '剩余 不到 1 分钟'],
-		[0, 'Expired', '已过期'],
-		[-5000, 'Expired', '已过期'],
+		[0, 'Expired', '链接已过期'],
+		[-5000, 'Expired', '链接已过期'],
 	])('says %i ms as "%s" / "%s"', (ms, english, chinese) => {
 		expect(formatRemaining(ms, 'en')).toBe(english)
 		expect(formatRemaining(ms, 'zh')).toBe(chinese)
@@ -35,8 +36,9 @@ describe('formatRemaining', () => {
 
 describe('sizes and dates', () => {
 	it.each([
-		[0, '0 bytes'],
-		[1023, '1,023 bytes'],
+		// One way of writing sizes in a list: "1,023 B" beside "1.5 kB", not "1,023 bytes".
+		[0, '0 B'],
+		[1023, '1,023 B'],
 		[1536, '1.5 kB'],
 		[1_572_864, '1.5 MB'],
 		[150 * 1024 ** 3, '150 GB'],
@@ -54,5 +56,29 @@ describe('sizes and dates', () => {
 		expect(formatDate(date, 'en')).toContain('Dec 3, 2026')
 		expect(formatDate(date, 'en')).toContain('UTC')
 		expect(formatDate(date, 'zh')).toContain('2026年12月3日')
+	})
+
+	it('writes dates as people of each language read them, marked UTC until the script makes them local', () => {
+		const date = new Date('2026-12-10T06:39:00Z')
+		expect(formatDate(date, 'en')).toBe('Dec 10, 2026, 06:39 UTC')
+		// Year, month, day, then the time: never "2026年12月10日 UTC 06:39".
+		expect(formatDate(date, 'zh')).toBe('2026年12月10日 06:39（UTC）')
+	})
+})
+
+describe('one voice in each language', () => {
+	it('calls whoever made the link 分享者 in Chinese, never 发送者, on pages and in error sentences', () => {
+		const sentences = [
+			...Object.values(zh),
+			...Object.values(ERRORS).map((e) => e.zh),
+			...Object.values(VARIANTS).map((v) => v.zh),
+		]
+		expect(sentences.filter((value) => value.includes('发送者'))).toEqual([])
+	})
+
+	it('says 提取文件 on the unlock button and 链接已过期 for an expired link', () => {
+		expect(zh.unlockButton).toBe('提取文件')
+		expect(zh.expired).toBe('链接已过期')
+		expect(zh.error410).toBe('链接已过期')
 	})
 })

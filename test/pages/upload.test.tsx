@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { pageCsp } from '../../src/pages/csp.ts'
-import { UploadPage, type UploadPageProps } from '../../src/pages/upload.tsx'
+import { typeWords, UploadPage, type UploadPageProps } from '../../src/pages/upload.tsx'
 import { render } from './render.ts'
 
 const props: UploadPageProps = {
@@ -35,8 +35,9 @@ describe('UploadPage', () => {
 	it('shows the rules up front: size, types and extensions, overwrite, expiry', async () => {
 		const html = await render(<UploadPage {...props} />)
 		expect(html).toContain('200 MB')
-		expect(html).toContain('image/*, .pdf')
-		expect(html).toContain('Never replaced')
+		// Types as people name them, never a raw media-type list.
+		expect(html).toContain('<dd>images, PDF</dd>')
+		expect(html).toContain('Kept: yours is refused')
 		expect(html).toContain('datetime="2026-12-03T10:00:00.000Z"')
 	})
 
@@ -54,5 +55,33 @@ describe('UploadPage', () => {
 	it('tells visitors without JavaScript how to upload with curl', async () => {
 		const html = await render(<UploadPage {...props} lang="zh" />)
 		expect(html).toContain('curl -T 文件 https://share.example.com/drop/uploads/')
+	})
+
+	it('names accepted types in words, in each language', () => {
+		expect(
+			typeWords(['image/*', 'video/*', 'application/pdf', '.zip', 'application/x-7z-compressed'], 'en'),
+		).toBe('images, videos, PDF, ZIP, 7Z')
+		expect(typeWords(['image/*', '.pdf', 'application/pdf'], 'zh')).toBe('图片、PDF')
+	})
+
+	it('heads the note as the link owner’s, not a sender’s, and counts files in their plural', async () => {
+		const html = await render(<UploadPage {...props} note="Scans" maxFiles={1} />)
+		expect(html).toContain('<strong>Note from the owner of this link</strong>Scans')
+		expect(html).toContain('<dd>1 file</dd>')
+		expect(await render(<UploadPage {...props} maxFiles={5} />)).toContain('<dd>5 files</dd>')
+	})
+
+	it('has a quota message for the script to show when the link is full', async () => {
+		expect(await render(<UploadPage {...props} />)).toContain(
+			'<p id="quota-full" class="problem" role="status" hidden="">This link accepts no more files.</p>',
+		)
+	})
+
+	it('says a full link takes no more files, and starts its script with the picker off', async () => {
+		const html = await render(<UploadPage {...props} maxFiles={1} full />)
+		expect(html).toContain(
+			'<p id="quota-full" class="problem" role="status">This link accepts no more files.</p>',
+		)
+		expect(html).toContain('&quot;full&quot;:true')
 	})
 })

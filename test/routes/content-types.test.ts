@@ -168,7 +168,7 @@ describe('a stored octet-stream means "unknown": the name decides', () => {
 		await createShare({ key: 'up/cat.png', id, page: true })
 		mockCos({ body: 'PNG', type: 'application/octet-stream' })
 		const html = await (await get(`/${id}?lang=en`, { headers: CHROME_NAVIGATION })).text()
-		expect(html).toContain('<dd>image/png</dd>')
+		expect(html).toContain(' · PNG image</p>')
 		expect(html).not.toContain('application/octet-stream')
 		expect(html).toContain(`/${id}/preview`)
 	})

@@ -71,7 +71,7 @@ describe('the listing page of a limited folder share', () => {
 		expect(html).not.toContain('/_/zip/')
 		// Folders stay links: a level is free to look at.
 		expect(html).toContain('href="/lf-page/%E7%85%A7%E7%89%87/"')
-		expect(html).toContain('<strong>3 downloads left</strong>')
+		expect(html).toMatch(/>3 downloads left<\/strong>/)
 		expect(await downloads('lf-page')).toBe(0)
 	})
 
@@ -87,7 +87,7 @@ describe('the listing page of a limited folder share', () => {
 		fakeCos(BUCKET)
 		await submit('lf-left', { path: 'readme.txt' })
 		const html = await (await get('/lf-left/', PAGE)).text()
-		expect(html).toContain('<strong>1 download left</strong>')
+		expect(html).toMatch(/>1 download left<\/strong>/)
 	})
 
 	it('says how long the link lives after its first download, in Chinese too', async () => {
@@ -96,8 +96,8 @@ describe('the listing page of a limited folder share', () => {
 		const html = await (
 			await get('/lf-after/', { headers: { ...CHROME_NAVIGATION, 'accept-language': 'zh-CN' } })
 		).text()
-		expect(html).toContain('分享者为此链接设置了下载限制。')
-		expect(html).toContain('此链接将在首次下载后 1 天失效。')
+		expect(html).toContain('分享者限制了此链接的下载次数。')
+		expect(html).toContain('此链接在首次下载 1 天后失效。')
 		expect(formFields(html)).toHaveLength(3)
 	})
 
@@ -138,7 +138,8 @@ describe('the listing page of an unlimited folder share', () => {
 		const res = await get('/lf-plain/', PAGE)
 		const html = await res.text()
 		expect(formFields(html)).toEqual([])
-		expect(html).toContain('href="/lf-plain/readme.txt" download="readme.txt"')
+		expect(html).toContain('href="/lf-plain/readme.txt" data-until-expiry="true"')
+		expect(html).not.toContain('download=')
 		expect(html).toContain('href="/_/zip/lf-plain/"')
 		expect(html).toContain('href="/_/zip/lf-plain/?recursive=1"')
 		expect(html).not.toContain('downloads left')

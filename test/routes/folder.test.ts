@@ -172,7 +172,7 @@ describe('HTML listing', () => {
 		const html = await (
 			await get('/fold-zh/', { headers: { accept: 'text/html', 'accept-language': 'zh-CN' } })
 		).text()
-		expect(html).toContain('下载此文件夹（zip）')
+		expect(html).toContain('打包下载此文件夹')
 		expect(html).toContain('<html lang="zh-CN">')
 	})
 })

@@ -178,7 +178,7 @@ describe('what the page says', () => {
 		await pageShare('data-cos')
 		mockCos({ ...PDF, body: 'x'.repeat(1536) })
 		const html = await (await get('/data-cos', { headers: CHROME_NAVIGATION })).text()
-		expect(html).toContain('1,536 bytes')
+		expect(html).toContain('<p class="sub">1.5 kB · PDF document</p>')
 		expect(html).toContain('application/pdf')
 		expect(html).toContain('<time datetime="2025-01-01T08:30:00.000Z">')
 	})
@@ -188,14 +188,14 @@ describe('what the page says', () => {
 		mockCos(PDF)
 		const html = await (await get('/data-share', { headers: CHROME_NAVIGATION })).text()
 		expect(html).toContain('<h1>Quarter.txt</h1>')
-		expect(html).toContain('<dd>text/plain</dd>')
+		expect(html).toContain(' · Text file</p>')
 	})
 
 	it('falls back to the type the name determines when COS stores none', async () => {
 		await createShare({ key: 'photos/cat.png', id: 'data-name', page: true })
 		mockCos({ body: 'png' })
 		const html = await (await get('/data-name', { headers: CHROME_NAVIGATION })).text()
-		expect(html).toContain('<dd>image/png</dd>')
+		expect(html).toContain(' · PNG image</p>')
 	})
 
 	it('gives the expiry as a <time> and the remaining time, rendered by the server', async () => {
@@ -333,7 +333,7 @@ describe('failures as friendly pages', () => {
 		mockCos({ ...PDF, status: 500 })
 		const res = await get('/fail-502', { headers: CHROME_NAVIGATION })
 		expect(res.status).toBe(502)
-		expect(await res.text()).toContain('Storage is not answering')
+		expect(await res.text()).toContain('Storage not answering')
 	})
 
 	it.each([

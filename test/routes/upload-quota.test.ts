@@ -265,7 +265,7 @@ describe('upload quotas on the upload page', () => {
 		const id = await quotaShare({ maxFiles: 5, maxTotalBytes: 2048 })
 		const html = await (await get(`/${id}?lang=en`, { headers: CHROME_NAVIGATION })).text()
 		expect(html).toContain('<dt>Files in all</dt><dd>5 files</dd>')
-		expect(html).toContain('<dt>Total size in all</dt>')
+		expect(html).toContain('<dt>Total size</dt>')
 	})
 
 	it('shows the quotas to API clients with the other rules', async () => {

@@ -17,16 +17,21 @@ function numberFormat(lang: Lang, options: Intl.NumberFormatOptions = {}): Intl.
 	return format
 }
 
-const DATE_OPTIONS: Intl.DateTimeFormatOptions = {
+/**
+ * Date and minute, no zone name: "Dec 10, 2026, 14:39" / "2026年12月10日 14:39". The page's
+ * script formats every <time datetime> again with these options in the visitor's own zone
+ * (script.ts); the server, which cannot know it, writes UTC and says so.
+ */
+export const LOCAL_DATE_OPTIONS: Intl.DateTimeFormatOptions = {
 	year: 'numeric',
 	month: 'short',
 	day: 'numeric',
 	hour: '2-digit',
 	minute: '2-digit',
 	hourCycle: 'h23',
-	timeZone: 'UTC',
-	timeZoneName: 'short',
 }
+
+const DATE_OPTIONS: Intl.DateTimeFormatOptions = { ...LOCAL_DATE_OPTIONS, timeZone: 'UTC' }
 
 function dateFormat(lang: Lang): Intl.DateTimeFormat {
 	const key = `d ${lang}`
@@ -46,7 +51,9 @@ export function formatSize(bytes: number, lang: Lang): string {
 		value /= 1024
 		unit++
 	}
-	if (unit === 0) return formatBytes(bytes, lang)
+	// "1,000 B" beside "4.9 KB": one way of writing sizes in a list (the exact count of bytes
+	// is formatBytes, where a page wants it).
+	if (unit === 0) return `${numberFormat(lang).format(bytes)} B`
 	return numberFormat(lang, {
 		style: 'unit',
 		unit: UNITS[unit],
@@ -60,9 +67,12 @@ export function formatBytes(bytes: number, lang: Lang): string {
 	return `${numberFormat(lang).format(bytes)} ${messages(lang).bytes}`
 }
 
-/** Date and time in UTC, so every reader of one page sees the same words. */
+/**
+ * Date and time in UTC, marked as such: what a page says before its script has put it in
+ * the visitor's zone, and what it keeps saying without a script.
+ */
 export function formatDate(date: Date, lang: Lang): string {
-	return dateFormat(lang).format(date)
+	return `${dateFormat(lang).format(date)}${messages(lang).utc}`
 }
 
 const MINUTE = 60_000
@@ -103,4 +113,26 @@ export function formatRemaining(ms: number, lang: Lang): string {
 		if (count > 0) parts.push(`${count}${words.separator}${count === 1 ? one : other}`)
 	}
 	return fill(words.template, { time: parts.join(' ') })
+}
+
+const SPAN_UNITS = [
+	[86_400, 'dayOne', 'dayOther'],
+	[3_600, 'hourOne', 'hourOther'],
+	[60, 'minuteOne', 'minuteOther'],
+	[1, 'secondOne', 'secondOther'],
+] as const
+
+/** A length of time in its two largest non-zero units: "1 hour", "1 天 12 小时". */
+export function formatSpan(seconds: number, lang: Lang): string {
+	const t = messages(lang)
+	const parts: string[] = []
+	let rest = Math.max(1, Math.floor(seconds))
+	for (const [size, one, other] of SPAN_UNITS) {
+		const count = Math.floor(rest / size)
+		rest -= count * size
+		if (count > 0) parts.push(`${count}${t.unitSeparator}${t[count === 1 ? one : other]}`)
+		else if (parts.length > 0) break
+		if (parts.length === 2) break
+	}
+	return parts.join(' ')
 }

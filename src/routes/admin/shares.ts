@@ -109,7 +109,11 @@ function recordResponse<S extends 200 | 201>(
 ) {
 	c.header('ETag', `"${record.revision}"`)
 	const body = view(c, record, extra.usage ?? (isRestricted(record) ? NO_USAGE : undefined), extra.uploads)
-	const answer: ShareView = extra.extractionCode ? { ...body, extractionCode: extra.extractionCode } : body
+	if (!extra.extractionCode) return c.json(body as ShareView, status)
+	// The link to send with the code in it, as share messages in China carry it: the unlock
+	// page fills it in. Only ever for a code: a password never goes into a URL.
+	const urlWithCode = `${body.url}?pwd=${encodeURIComponent(extra.extractionCode)}`
+	const answer: ShareView = { ...body, extractionCode: extra.extractionCode, urlWithCode }
 	return c.json(answer, status)
 }
 
@@ -127,7 +131,8 @@ async function protect(
 	if (secret === null) return { protection: { passwordHash: null }, code }
 	// Unlock cookies and tokens are signed with it: refuse now rather than make a share no one can open.
 	requireLinkSecret(c.get('config'))
-	return { protection: { passwordHash: await hashPassword(secret) }, code }
+	const passwordHash = await hashPassword(secret)
+	return { protection: code ? { passwordHash, passwordKind: 'code' } : { passwordHash }, code }
 }
 
 /** Limited and strict shares need LINK_SECRET for their tickets; say so when they are made. */

@@ -56,6 +56,10 @@ const viewFields = {
 		.string()
 		.optional()
 		.meta({ description: 'The generated extraction code: in this answer only, never again.' }),
+	urlWithCode: z.url().optional().meta({
+		description:
+			'The link with the extraction code in it (`?pwd=`), as share messages in China carry it; with the code only, never for a password.',
+	}),
 	...usageFields,
 }
 

@@ -3,6 +3,7 @@
 import type { Context } from 'hono'
 import { signObjectRequest } from '../../cos/presign.ts'
 import type { AppEnv } from '../../env.ts'
+import { AppError } from '../../errors.ts'
 import { contentDisposition } from '../../http/content-disposition.ts'
 import { MEDIA_CSP, OBJECT_CSP, PASSED_FROM_ORIGIN, SECURITY_HEADERS } from '../../http/headers.ts'
 import {
@@ -12,6 +13,7 @@ import {
 	servedAs,
 	storedMediaType,
 } from '../../http/mime.ts'
+import { wantsPage } from '../../http/negotiate.ts'
 import { requestObject } from '../../http/proxy.ts'
 import { originFailure, originUnreachable } from './origin-failure.ts'
 import { type Presentation, type Serving, signingInput, typeByName } from './serving.ts'
@@ -77,6 +79,14 @@ export async function relay(
 ): Promise<Response> {
 	const { status } = source
 	if (!PASSED_STATUSES.has(status)) return originFailure(c, source)
+	// A person who opened a range past the end gets a page that says so; a player or a
+	// download manager gets COS's bodiless 416 as it was.
+	if (status === 416 && wantsPage(c.req.raw.headers, c.req.method)) {
+		await source.body?.cancel()
+		const range = source.headers.get('content-range')
+		if (range) c.header('Content-Range', range)
+		throw new AppError('range_not_satisfiable')
+	}
 	const headers = new Headers(SECURITY_HEADERS)
 	for (const name of PASSED_FROM_ORIGIN) {
 		const value = source.headers.get(name)

@@ -6,14 +6,16 @@ import type { AppEnv, Config } from '../../env.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
 import { normalizeMediaType, storedMediaType } from '../../http/mime.ts'
 import { isUnfurler, pickLanguage, wantsPage } from '../../http/negotiate.ts'
+import { log } from '../../log.ts'
 import { newNonce, pageCsp } from '../../pages/csp.ts'
-import { DownloadPage } from '../../pages/download.tsx'
+import { DownloadPage, type TextPreview } from '../../pages/download.tsx'
 import { previewKind } from '../../pages/preview.ts'
 import { qrSvg } from '../../pages/qr.ts'
 import { languageLinks } from '../../respond.tsx'
 import type { FileShareRecord } from '../../shares/schema.ts'
 import { objectInfo } from '../deliver/object-info.ts'
-import { presentationOf, typeByName } from '../deliver/serving.ts'
+import { fetchObject } from '../deliver/relay.ts'
+import { presentationOf, servingOf, typeByName } from '../deliver/serving.ts'
 import { shareUrlFor } from '../share-url.ts'
 
 /** What GET /:id of a page share looks at to choose page or bytes. */
@@ -64,6 +66,55 @@ export function effectiveType(
 	return normalizeMediaType(declared) ?? storedMediaType(stored) ?? typeByName(filename)
 }
 
+/** How much of a text file the page shows itself. */
+export const TEXT_PREVIEW_BYTES = 8192
+
+/**
+ * The start of a text file for its page, decoded as UTF-8 (a character cut at the end is
+ * left out). Undefined when COS does not give it: the page then links to the preview.
+ */
+async function textStart(
+	c: Context<AppEnv>,
+	record: FileShareRecord,
+	config: Config,
+	now: number,
+	size: number,
+): Promise<TextPreview | undefined> {
+	try {
+		const serving = servingOf(record, config, 'GET', now)
+		const range = new Headers({ range: `bytes=0-${TEXT_PREVIEW_BYTES - 1}` })
+		const upstream = await fetchObject(c, serving, range)
+		if ((upstream.status !== 200 && upstream.status !== 206) || !upstream.body) {
+			await upstream.body?.cancel()
+			return undefined
+		}
+		const reader = upstream.body.getReader()
+		const chunks: Uint8Array[] = []
+		let length = 0
+		while (length < TEXT_PREVIEW_BYTES) {
+			const { done, value } = await reader.read()
+			if (done) break
+			chunks.push(value)
+			length += value.byteLength
+		}
+		await reader.cancel().catch(() => undefined)
+		const bytes = new Uint8Array(Math.min(length, TEXT_PREVIEW_BYTES))
+		let offset = 0
+		for (const chunk of chunks) {
+			const part = chunk.subarray(0, bytes.length - offset)
+			bytes.set(part, offset)
+			offset += part.byteLength
+			if (offset >= bytes.length) break
+		}
+		// stream: true keeps a character the cut split in two out of the text.
+		const text = new TextDecoder('utf-8').decode(bytes, { stream: true })
+		return { text, truncated: size > bytes.length, bytes: bytes.length }
+	} catch (error) {
+		log('warn', 'text_preview_failed', { type: error instanceof Error ? error.name : typeof error })
+		return undefined
+	}
+}
+
 /** A limited share's page: its button spends a download by POST, and it has no preview. */
 export interface PageLimits {
 	consumeUrl: string
@@ -86,6 +137,7 @@ export async function filePage(
 	const shareUrl = shareUrlFor(config, c.req.url, record.id)
 	const path = `/${encodeURIComponent(record.id)}`
 	const nonce = newNonce()
+	const previewText = kind === 'text' ? await textStart(c, record, config, now, info.size) : undefined
 	const page = (
 		<DownloadPage
 			lang={lang}
@@ -103,6 +155,8 @@ export async function filePage(
 			remainingDownloads={limits?.remainingDownloads}
 			previewKind={kind}
 			previewUrl={kind === 'none' ? undefined : `${path}/preview`}
+			previewText={previewText}
+			protected={record.passwordHash !== undefined}
 			qrSvg={qrFor(shareUrl)}
 			languageLinks={languageLinks(c.req.url)}
 		/>

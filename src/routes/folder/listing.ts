@@ -4,7 +4,7 @@
 import { assertObjectKey } from '../../cos/key.ts'
 import { type ListPage, listLevel, MAX_LIST_KEYS } from '../../cos/list.ts'
 import type { Config } from '../../env.ts'
-import { AppError, notFound } from '../../errors.ts'
+import { AppError } from '../../errors.ts'
 import { decodeSegment } from '../../http/share-path.ts'
 import type { FolderShareRecord } from '../../shares/schema.ts'
 
@@ -126,7 +126,8 @@ export function toListing(req: LevelRequest, page: ListPage): Listing {
 		})
 	}
 	const nothing = page.folders.length === 0 && page.objects.length === 0 && !placeholder
-	if (relative !== '' && req.marker === undefined && nothing) throw notFound()
+	// The share is there, only this level is not: said as such (its public code stays share_not_found).
+	if (relative !== '' && req.marker === undefined && nothing) throw AppError.of('path_not_found')
 	return {
 		path: relative,
 		folders,

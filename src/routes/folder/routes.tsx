@@ -6,7 +6,7 @@ import { bucketBaseUrl } from '../../cos/endpoint.ts'
 import type { AppEnv, Config } from '../../env.ts'
 import { notFound } from '../../errors.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
-import { pickLanguage, wantsPage } from '../../http/negotiate.ts'
+import { isUnfurler, pickLanguage, wantsPage } from '../../http/negotiate.ts'
 import { keyUnder, parseSharePath, type SharePath } from '../../http/share-path.ts'
 import { newNonce, pageCsp } from '../../pages/csp.ts'
 import { FolderPage, type FolderPageLimits } from '../../pages/folder.tsx'
@@ -15,11 +15,15 @@ import { isLimited, type Usage } from '../../shares/limits.ts'
 import type { FolderShareRecord } from '../../shares/schema.ts'
 import { asFileShare, deliverFile } from '../deliver/file.ts'
 import { deliveryOf, presentationOf } from '../deliver/serving.ts'
+import { shareUrlFor } from '../share-url.ts'
 import { decodeCursor, type Listing, parseLimit } from './listing.ts'
 import { lastName, listing } from './share.ts'
 import { serveZip } from './zip.ts'
 
 export const folderRoutes = new Hono<AppEnv>()
+
+/** Entries on one listing page for a person: enough to scroll, few enough to find one's way. */
+export const PAGE_SIZE = 100
 
 /** GET|HEAD /:id of a folder share: its listing lives at /:id/. */
 export function folderRoot(c: Context<AppEnv>, record: FolderShareRecord): Response {
@@ -81,10 +85,16 @@ function htmlListing(c: Context<AppEnv>, record: FolderShareRecord, page: Listin
 		next.searchParams.set('cursor', page.cursor)
 		nextUrl = `${next.pathname}${next.search}`
 	}
+	let firstUrl: string | undefined
+	if (url.searchParams.has('cursor')) {
+		const first = new URL(url)
+		first.searchParams.delete('cursor')
+		firstUrl = `${first.pathname}${first.search}`
+	}
 	const zipBase = `/_/zip/${record.id}/${encodePath(page.path)}`
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
 	c.header('Cache-Control', NO_STORE)
-	c.header('Vary', 'Accept, Accept-Language')
+	c.header('Vary', 'Accept, Accept-Language, User-Agent')
 	c.header('Content-Security-Policy', listingCsp(nonce, record, page, c.var.config))
 	return c.html(
 		<FolderPage
@@ -104,7 +114,13 @@ function htmlListing(c: Context<AppEnv>, record: FolderShareRecord, page: Listin
 			zipUrl={zipBase}
 			recursiveZipUrl={`${zipBase}?recursive=1`}
 			nextUrl={nextUrl}
+			firstUrl={firstUrl}
 			limits={isLimited(record) ? pageLimits(record, c.var.share.usage, langQuery) : undefined}
+			note={record.note}
+			expiresAt={record.expiresAt === undefined ? undefined : new Date(record.expiresAt)}
+			now={new Date(c.var.share.now)}
+			shareUrl={shareUrlFor(c.var.config, c.req.url, record.id)}
+			protected={record.passwordHash !== undefined}
 			languageLinks={languageLinks(url)}
 		/>,
 	)
@@ -115,21 +131,26 @@ async function serveLevel(c: Context<AppEnv>, record: FolderShareRecord, path: S
 	if (level === undefined) throw notFound()
 	const { config } = c.var
 	const cursor = c.req.query('cursor')
-	const page = await listing({
+	// Link-preview bots get the page too: its card is what they came for.
+	const page =
+		wantsPage(c.req.raw.headers, c.req.method) ||
+		(c.req.method === 'GET' && isUnfurler(c.req.header('user-agent')))
+	const listed = await listing({
 		config,
 		record,
 		level,
 		relative: path.relative,
 		marker: cursor === undefined ? undefined : decodeCursor(level, cursor),
-		limit: parseLimit(c.req.query('limit')),
+		// A page for a person holds a screenful or two; JSON clients get COS's full pages.
+		limit: parseLimit(c.req.query('limit') ?? (page ? String(PAGE_SIZE) : undefined)),
 		now,
 	})
 	const url = new URL(c.req.url)
-	if (wantsPage(c.req.raw.headers, c.req.method)) return htmlListing(c, record, page, url)
+	if (page) return htmlListing(c, record, listed, url)
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
 	c.header('Cache-Control', NO_STORE)
-	c.header('Vary', 'Accept, Accept-Language')
-	return c.json(page)
+	c.header('Vary', 'Accept, Accept-Language, User-Agent')
+	return c.json(listed)
 }
 
 /** One file inside the prefix, exactly as the file share of that key would deliver it. */

@@ -14,7 +14,15 @@ import type { ShareRecord } from '../../shares/schema.ts'
 import { consumeDownload } from '../../shares/store.ts'
 import type { TicketTarget } from '../../shares/tokens.ts'
 import { asFileShare, deliverProbe } from '../deliver/file.ts'
-import { backWithin, isUnlocked, notGranted, passwordRequired, ticketPath, unlockPage } from './gate.tsx'
+import {
+	backFrom,
+	backWithin,
+	isUnlocked,
+	notGranted,
+	passwordRequired,
+	ticketPath,
+	unlockPage,
+} from './gate.tsx'
 import { type Intent, intentOf, isLooking, sharePathOf } from './intent.ts'
 import { liveResolved } from './resolve.ts'
 
@@ -78,7 +86,7 @@ export const authorize = createMiddleware<AppEnv>(async (c, next) => {
 	const headers = c.req.raw.headers
 	if (!(await isUnlocked(c, record, c.var.config, now))) {
 		if (method === 'GET' && (isLooking(headers, method) || wantsPage(headers, method)))
-			return unlockPage(c, record, 401, undefined, backWithin(record.id, `${url.pathname}${url.search}`))
+			return unlockPage(c, record, 401, undefined, backWithin(record.id, backFrom(url)))
 		return passwordRequired(c)
 	}
 	if (!isLimited(record)) return next()

@@ -14,6 +14,7 @@ import type { Grant } from '../../shares/limits.ts'
 import { expiresAtSeconds } from '../../shares/rules.ts'
 import type { ShareRecord } from '../../shares/schema.ts'
 import { openUnlockToken, signTicket, signUnlockToken, type TicketTarget } from '../../shares/tokens.ts'
+import { shareUrlFor } from '../share-url.ts'
 
 /** How long an unlock lasts (cookie and token alike). */
 export const UNLOCK_TTL_SECONDS = 24 * 3600
@@ -81,8 +82,12 @@ export async function unlockPage(
 			lang={lang}
 			nonce={nonce}
 			action={`/_/unlock/${encodeURIComponent(record.id)}${langQuery(c)}`}
+			shareKind={record.type}
+			secret={record.passwordKind === 'code' ? 'code' : 'password'}
+			prefill={c.req.method === 'GET' ? c.req.query('pwd') : undefined}
 			problem={problem}
 			back={back}
+			shareUrl={shareUrlFor(c.var.config, c.req.url, record.id)}
 			languageLinks={shareLinks}
 		/>,
 		status,
@@ -93,6 +98,16 @@ export async function unlockPage(
 			Vary: 'Accept, Accept-Language, User-Agent, Sec-Fetch-Mode, Authorization, Cookie',
 		},
 	)
+}
+
+/**
+ * The address to come back to after an unlock: where the visitor was, less a `?pwd=` code,
+ * which has done its work once it is in the form and must not stay in the address bar.
+ */
+export function backFrom(url: URL): string {
+	const back = new URL(url)
+	back.searchParams.delete('pwd')
+	return `${back.pathname}${back.search}`
 }
 
 /**

@@ -57,7 +57,8 @@ function checked(resolved: ResolvedShare): ResolvedShare {
 	const state = shareState(record, now)
 	// A share that is not valid yet does not exist yet, as far as a visitor can tell.
 	if (state === 'scheduled') throw notFound()
-	if (state === 'expired') throw new AppError('share_expired')
+	if (state === 'expired')
+		throw record.type === 'upload' ? AppError.of('upload_link_expired') : new AppError('share_expired')
 	if (resolved.live && isLimited(record)) {
 		const grant = grantFor(record, usage, now)
 		if (grant !== 'granted') throw notGranted(grant)

@@ -9,7 +9,7 @@ import type { AppEnv } from '../../env.ts'
 import { AppError } from '../../errors.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
 import { clientNetwork } from '../../shares/limits.ts'
-import { verifyPassword } from '../../shares/password.ts'
+import { normalizeCode, verifyPassword } from '../../shares/password.ts'
 import type { ShareRecord } from '../../shares/schema.ts'
 import { unlockAttempt, unlockSucceeded } from '../../shares/store.ts'
 import { withConfig } from './config.ts'
@@ -108,7 +108,9 @@ unlock.post('/_/unlock/:id', async (c) => {
 	const attempt = await unlockAttempt(c.env, record.id, network, now)
 	if (!attempt.ok) return tooManyAttempts(c, record, form, attempt.retryAfter, backWithin(record.id, back))
 	// The password is checked once per unlock: PBKDF2 costs more CPU than a request may spend.
-	const right = password.length <= 128 && (await verifyPassword(password, record.passwordHash))
+	// An extraction code matches however it was typed; a password only exactly.
+	const secret = record.passwordKind === 'code' ? normalizeCode(password) : password
+	const right = secret.length <= 128 && (await verifyPassword(secret, record.passwordHash))
 	if (!right) {
 		if (form) return unlockPage(c, record, 401, 'wrong', backWithin(record.id, back))
 		throw new AppError('wrong_password')

@@ -3,6 +3,8 @@ import { Hono } from 'hono'
 import { CredentialsExpiredError } from '../../cos/errors.ts'
 import { type AppEnv, type Config, ConfigError, readConfig } from '../../env.ts'
 import { AppError } from '../../errors.ts'
+import { CARD_PNG_BASE64 } from '../../pages/card-png.ts'
+import { CARD_IMAGE_PATH } from '../../pages/parts.tsx'
 import { errorFields, requestLanguage } from '../../respond.tsx'
 import { hasAdminToken } from '../admin/auth.ts'
 import { secure } from '../secure.ts'
@@ -69,6 +71,15 @@ function details(config: Config) {
 system.get('/robots.txt', (c) => {
 	c.header('Cache-Control', 'public, max-age=86400')
 	return c.text('User-agent: *\nDisallow: /\n')
+})
+
+// The link-card picture of every share that shows no picture of its own (pages/parts.tsx).
+let cardPng: Uint8Array<ArrayBuffer> | undefined
+system.get(CARD_IMAGE_PATH, (c) => {
+	cardPng ??= Uint8Array.from(atob(CARD_PNG_BASE64), (char) => char.charCodeAt(0))
+	c.header('Content-Type', 'image/png')
+	c.header('Cache-Control', 'public, max-age=86400')
+	return c.body(cardPng)
 })
 
 system.get('/favicon.ico', (c) => {
