@@ -90,7 +90,7 @@ describe('unlock backoff under a flood of guesses', () => {
 		// The share-wide ceiling still slows the guessers, a whole second at a time.
 		expect(count(result.statuses, 429)).toBeGreaterThan(SHARE_ATTEMPTS_PER_MINUTE)
 		expect(new Set(result.retryAfters)).toEqual(new Set(['1']))
-	})
+	}, 60_000)
 
 	it('slows a guesser rotating /64s in one /48, not the right password from another /48', async () => {
 		await protectedShare('ub-flood-v6')
@@ -105,7 +105,7 @@ describe('unlock backoff under a flood of guesses', () => {
 		expect(count(result.statuses, 401)).toBe(WIDE_FREE_ATTEMPTS)
 		expect(count(result.statuses, 429)).toBe(240 - WIDE_FREE_ATTEMPTS)
 		expect(new Set(result.retryAfters)).toEqual(new Set(['1']))
-	})
+	}, 60_000)
 })
 
 describe('unlock backoff per network', () => {
@@ -117,7 +117,7 @@ describe('unlock backoff per network', () => {
 		expect(res.status).toBe(429)
 		expect(res.headers.get('retry-after')).toBe('1')
 		expect(((await res.json()) as { error: { code: string } }).error.code).toBe('too_many_attempts')
-	})
+	}, 60_000)
 
 	it("refuses a guesser rotating /64s once its /48's allowance is spent", async () => {
 		await protectedShare('ub-wide')
@@ -127,5 +127,5 @@ describe('unlock backoff per network', () => {
 		expect(res.status).toBe(429)
 		expect(res.headers.get('retry-after')).toBe('1')
 		expect((await unlock('ub-wide', RIGHT, '2001:db8:900d:1::1')).status).toBe(200)
-	})
+	}, 60_000)
 })
