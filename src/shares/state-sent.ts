@@ -3,10 +3,11 @@
 // from the bucket. One row per object or folder a share owns, written in the same
 // synchronous step as the change that makes it due; the object's alarm deletes what is due,
 // retrying with backoff, and only ever under SEND_PREFIX.
-import { deleteObject } from '../cos/delete.ts'
+
 import type { CosBucket } from '../cos/endpoint.ts'
 import { listLevel } from '../cos/list.ts'
 import type { CosCall } from '../cos/multipart.ts'
+import { deleteObject } from '../cos/object.ts'
 import type { CosCredentials } from '../cos/presign.ts'
 import { log } from '../log.ts'
 import { type Usage, withUsageExpiry } from './limits.ts'

@@ -7,7 +7,7 @@
 // so each object's storage stays bounded. Tables and their steps live in state-*.ts; the
 // schema is versioned in state-schema.ts.
 import { DurableObject } from 'cloudflare:workers'
-import { objectSize } from '../cos/head.ts'
+import { objectSize } from '../cos/object.ts'
 import { readConfig } from '../env.ts'
 import { log } from '../log.ts'
 import { isLimited, type Usage } from './limits.ts'
