@@ -2,8 +2,10 @@
 import { Hono } from 'hono'
 import type { AppEnv } from './env.ts'
 import { AppError } from './errors.ts'
+import { consumeEvents } from './events/consumer.ts'
 import { errorResponse, onError } from './respond.tsx'
 import { admin } from './routes/admin/shares.ts'
+import { statsApi } from './routes/admin/stats.ts'
 import { withCacheStatus } from './routes/deliver/cache-status.ts'
 import { warmRedirect } from './routes/deliver/warm-redirect.ts'
 import { shareRoutes } from './routes/shares.ts'
@@ -16,6 +18,7 @@ const app = new Hono<AppEnv>()
 // renderer themselves), which keeps the 302 hot path free of an extra async layer.
 // System routes first: nothing a user names can shadow them (slugs cannot start with '_').
 app.route('/', system)
+app.route('/api', statsApi)
 app.route('/api/shares', admin)
 app.route('/', shareRoutes)
 
@@ -29,5 +32,6 @@ type Route = typeof route
 const routed = async (...args: Parameters<Route>) => withCacheStatus(args[0], await route(...args))
 app.fetch = (...args: Parameters<Route>) => warmRedirect(args[0], args[1]) ?? routed(...args)
 
-export default app
+// The EVENTS queue (and its dead-letter queue) is consumed by this same worker.
+export default Object.assign(app, { queue: consumeEvents })
 export { ShareState } from './shares/state.ts'
