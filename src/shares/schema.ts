@@ -70,6 +70,8 @@ export const shareFields = {
 	expiresAfterFirstDownload: z.int().min(1).max(MAX_EXPIRES_IN_SECONDS),
 	/** Consult the share's Durable Object on every access, for instant revocation. */
 	strict: z.boolean(),
+	/** false: this share sends no webhooks (its stats are still counted). */
+	webhook: z.boolean(),
 }
 
 /** A stored password: `$pbkdf2-sha256$i=<n>$<salt>$<hash>` (src/shares/password.ts). */
@@ -146,6 +148,8 @@ const commonRecord = {
 	maxDownloads: shareFields.maxDownloads.optional(),
 	expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.optional(),
 	strict: z.literal(true).optional(),
+	/** Stored only as false: no webhooks for this share. */
+	webhook: z.literal(false).optional(),
 	/**
 	 * Set on protected, limited and strict shares: every access asks the share's Durable
 	 * Object, so no fast path or cache may answer for it.
@@ -207,6 +211,7 @@ const commonCreate = {
 	maxDownloads: shareFields.maxDownloads.optional(),
 	expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.optional(),
 	strict: shareFields.strict.optional(),
+	webhook: shareFields.webhook.optional(),
 }
 
 const createVariants = z.discriminatedUnion('type', [
@@ -284,6 +289,7 @@ export const patchShareSchema = z
 		maxDownloads: shareFields.maxDownloads.nullable().optional(),
 		expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.nullable().optional(),
 		strict: shareFields.strict.nullable().optional(),
+		webhook: shareFields.webhook.nullable().optional(),
 	})
 	.refine((body) => body.password === undefined || body.extractionCode === undefined, {
 		message: 'give password or extractionCode, not both',
