@@ -30,7 +30,8 @@ app.onError(onError)
 const route = app.fetch
 type Route = typeof route
 const routed = async (...args: Parameters<Route>) => withCacheStatus(args[0], await route(...args))
-app.fetch = (...args: Parameters<Route>) => warmRedirect(args[0], args[1]) ?? routed(...args)
+app.fetch = (...args: Parameters<Route>) =>
+	warmRedirect(args[0], args[1], Date.now(), args[2]) ?? routed(...args)
 
 // The EVENTS queue (and its dead-letter queue) is consumed by this same worker.
 export default Object.assign(app, { queue: consumeEvents })

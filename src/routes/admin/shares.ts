@@ -28,6 +28,7 @@ import {
 	updateShare,
 	uploadUsage,
 } from '../../shares/store.ts'
+import { deleteReported, reportShare } from '../report.ts'
 import { secure } from '../secure.ts'
 import { shareUrlFor } from '../share-url.ts'
 import { hasAdminToken } from './auth.ts'
@@ -198,6 +199,7 @@ admin.post('/', async (c) => {
 	checkSecretFor(c, built)
 	// Random IDs cannot collide in practice (77 bits); a taken slug is a 409 from the object.
 	const record = await createShare(c.env, built, now)
+	reportShare(c, 'created', record)
 	c.header('Location', `/api/shares/${encodeURIComponent(record.id)}`)
 	return recordResponse(c, record, 201, { extractionCode: code })
 })
@@ -258,7 +260,7 @@ admin.patch('/:id', async (c) => {
 admin.delete('/:id', async (c) => {
 	const id = shareId(c)
 	const cached = await cachedRecord(c, id)
-	await deleteShare(c.env, id, ifMatch(c))
+	await deleteReported(c, id, () => deleteShare(c.env, id, ifMatch(c)))
 	await purgeCached(c, cached)
 	return c.body(null, 204)
 })

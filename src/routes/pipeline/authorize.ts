@@ -14,6 +14,7 @@ import type { ShareRecord } from '../../shares/schema.ts'
 import { consumeDownload } from '../../shares/store.ts'
 import type { TicketTarget } from '../../shares/tokens.ts'
 import { asFileShare, deliverProbe } from '../deliver/file.ts'
+import { reportSpend } from '../report.ts'
 import { backWithin, isUnlocked, notGranted, passwordRequired, ticketPath, unlockPage } from './gate.tsx'
 import { type Intent, intentOf, isLooking, sharePathOf } from './intent.ts'
 
@@ -34,6 +35,7 @@ export async function spendDownload(
 	const { now } = c.var.share
 	const outcome = await consumeDownload(c.env, record.id, now)
 	if (!outcome.ok) throw notGranted(outcome.reason)
+	reportSpend(c, outcome.live.record, target, outcome.sequence)
 	return redirect(status, await ticketPath(c.var.config, outcome.live.record, outcome.sequence, target, now))
 }
 

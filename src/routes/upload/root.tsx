@@ -9,8 +9,9 @@ import { UploadPage } from '../../pages/upload.tsx'
 import { languageLinks } from '../../respond.tsx'
 import type { UploadShareRecord } from '../../shares/schema.ts'
 import { MULTIPART_THRESHOLD } from '../../shares/upload-rules.ts'
+import { reported } from '../report.ts'
 
-export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord) {
+export async function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord) {
 	const { config } = c.var
 	const url = new URL(c.req.url)
 	const origin = config.publicBaseUrl ?? url.origin
@@ -44,7 +45,7 @@ export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord) {
 		pageCsp(nonce, { connectSrc: ["'self'", bucketBaseUrl(config.target).origin] }),
 	)
 	const lang = pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
-	return c.html(
+	const page = await c.html(
 		<UploadPage
 			lang={lang}
 			nonce={nonce}
@@ -62,4 +63,5 @@ export function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRecord) {
 			languageLinks={languageLinks(url)}
 		/>,
 	)
+	return reported(c, record, 'page', page)
 }
