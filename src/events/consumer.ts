@@ -1,15 +1,18 @@
 // The EVENTS queue's consumer, in this worker: counts batches of events into D1 (exactly once
-// each, however often the Queue delivers them), hands each new event's webhook to the Queue,
-// and delivers webhooks one try at a time, retried with growing delays. Its dead-letter queue
-// (a queue whose name ends in "-dlq") records the webhooks that never got through, listed by
-// GET /api/webhooks/failures, and counts any events that only arrive there.
+// each, however often the Queue delivers them) and sends each new event's webhook: a first
+// try at once, and a failed one handed to the Queue, which brings it back with growing
+// delays. Its dead-letter queue (a queue whose name ends in "-dlq") records the webhooks that
+// never got through, listed by GET /api/webhooks/failures, and counts any events that only
+// arrive there.
 import { log } from '../log.ts'
 import type { EventMessage, ShareEvent, WebhookDelivery } from './kinds.ts'
 import { countEvents, maintain, seenIds } from './rollup.ts'
 import { ensureSchema } from './schema.ts'
 import {
+	type DeliveryFailure,
 	deliveryFor,
-	MAX_TRIES,
+	FIRST_TRY_TIMEOUT_MS,
+	MAX_QUEUE_TRIES,
 	retryDelay,
 	sendWebhook,
 	type WebhookEnv,
@@ -30,7 +33,7 @@ const DEAD_EVENTS_TRIES = 5
 /** Fold and prune at most this often per isolate. */
 const MAINTAIN_EVERY_MS = 10 * 60 * 1000
 /** Webhook tries in flight at once. */
-const CONCURRENT_DELIVERIES = 10
+const CONCURRENT_DELIVERIES = 20
 const SEND_BATCH = 50
 
 const maintained = new WeakMap<D1Database, number>()
@@ -41,8 +44,11 @@ function isKind<T extends EventMessage['kind']>(kind: T) {
 	return (message: Message<EventMessage>): message is Received<T> => message.body.kind === kind
 }
 
-/** Queues the webhook of every event not counted before (a redelivered one already sent its own). */
-async function fanOut(env: ConsumerEnv, settings: WebhookSettings, events: ShareEvent[]): Promise<void> {
+/**
+ * Sends the webhook of every event not counted before (a redelivered one already sent its
+ * own): each gets its first try now, and the Queue gets those that failed it, for later.
+ */
+async function fanOut(env: ConsumerEnv, settings: WebhookSettings, events: ShareEvent[], nowMs: number) {
 	const wanted = events.flatMap((event) => {
 		const delivery = deliveryFor(event, settings)
 		return delivery ? [{ event, delivery }] : []
@@ -52,10 +58,23 @@ async function fanOut(env: ConsumerEnv, settings: WebhookSettings, events: Share
 		env.STATS,
 		wanted.map(({ event }) => event.id),
 	)
-	const fresh = wanted.filter(({ event }) => !seen.has(event.id)).map(({ delivery }) => delivery)
-	for (let i = 0; i < fresh.length; i += SEND_BATCH)
+	const failed: WebhookDelivery[] = []
+	await inTurns(
+		wanted.filter(({ event }) => !seen.has(event.id)),
+		CONCURRENT_DELIVERIES,
+		async ({ delivery }) => {
+			const outcome = await sendWebhook(settings, delivery, nowMs, FIRST_TRY_TIMEOUT_MS)
+			if (outcome.ok) return
+			logFailure(delivery, outcome, 1)
+			failed.push({ ...delivery, tries: 1 })
+			await recordFailure(env.STATS, delivery, 1, outcome, nowMs).catch(() => {})
+		},
+	)
+	for (let i = 0; i < failed.length; i += SEND_BATCH)
 		await env.EVENTS.sendBatch(
-			fresh.slice(i, i + SEND_BATCH).map((delivery) => ({ body: { kind: 'webhook', delivery } })),
+			failed
+				.slice(i, i + SEND_BATCH)
+				.map((delivery) => ({ body: { kind: 'webhook', delivery }, delaySeconds: retryDelay(1) })),
 		)
 }
 
@@ -64,9 +83,9 @@ async function consumeCounts(env: ConsumerEnv, messages: Received<'events'>[], d
 	const events = messages.flatMap((message) => message.body.events)
 	try {
 		const settings = webhookSettings(env)
-		// Queued before counting: a batch that fails to count queues them again on its retry
-		// (same webhook-id), rather than losing them.
-		if (settings) await fanOut(env, settings, events)
+		// Sent (or queued) before counting: a batch that fails to count sends them again on its
+		// retry (same webhook-id), rather than losing them.
+		if (settings) await fanOut(env, settings, events, nowMs)
 		await countEvents(env.STATS, events, nowMs)
 		for (const message of messages) message.ack()
 	} catch (error) {
@@ -87,15 +106,24 @@ async function consumeCounts(env: ConsumerEnv, messages: Received<'events'>[], d
 	}
 }
 
+function logFailure(delivery: WebhookDelivery, outcome: DeliveryFailure, tries: number): void {
+	log('warn', 'webhook_failed', {
+		type: delivery.type,
+		status: outcome.status ?? undefined,
+		error: outcome.error,
+		tries,
+	})
+}
+
 /** A failed try, kept so a dead-lettered delivery is listed with its last answer. */
 async function recordFailure(
 	db: D1Database,
 	delivery: WebhookDelivery,
-	attempts: number,
-	status: number | null,
-	error: string,
+	tries: number,
+	outcome: DeliveryFailure,
 	nowMs: number,
 ) {
+	const { tries: _tries, ...stored } = delivery
 	await db
 		.prepare(
 			`INSERT INTO webhook_deliveries (id, type, share_id, body, attempts, last_status, last_error, last_attempt_at)
@@ -103,15 +131,17 @@ async function recordFailure(
 			ON CONFLICT (id) DO UPDATE SET attempts = MAX(attempts, excluded.attempts), last_status = excluded.last_status,
 				last_error = excluded.last_error, last_attempt_at = excluded.last_attempt_at`,
 		)
-		.bind(delivery.id, delivery.type, delivery.shareId, delivery.body, attempts, status, error, nowMs)
+		.bind(stored.id, stored.type, stored.shareId, stored.body, tries, outcome.status, outcome.error, nowMs)
 		.run()
 }
 
+/** A retry from the Queue: its try number counts the first one, made before it was queued. */
 async function deliverOne(env: ConsumerEnv, message: Received<'webhook'>, nowMs: number): Promise<void> {
 	const { delivery } = message.body
+	const tries = (delivery.tries ?? 0) + message.attempts
 	const settings = webhookSettings(env)
 	if (!settings) {
-		// Webhooks were turned off (or broken) since this was queued: said once, then dropped.
+		// Webhooks were turned off (or broken) since this was queued: said, then dropped.
 		log('warn', 'webhook_dropped', { type: delivery.type, reason: 'webhooks are off' })
 		message.ack()
 		return
@@ -119,23 +149,18 @@ async function deliverOne(env: ConsumerEnv, message: Received<'webhook'>, nowMs:
 	const outcome = await sendWebhook(settings, delivery, nowMs)
 	if (outcome.ok) {
 		message.ack()
-		if (message.attempts > 1)
+		if (tries > 1)
 			await env.STATS.prepare('DELETE FROM webhook_deliveries WHERE id = ?1').bind(delivery.id).run()
 		return
 	}
-	log('warn', 'webhook_failed', {
-		type: delivery.type,
-		status: outcome.status ?? undefined,
-		error: outcome.error,
-		attempts: message.attempts,
-	})
+	logFailure(delivery, outcome, tries)
 	try {
-		await recordFailure(env.STATS, delivery, message.attempts, outcome.status, outcome.error, nowMs)
+		await recordFailure(env.STATS, delivery, tries, outcome, nowMs)
 	} catch {
 		// The retry matters more than the note of it.
 	}
-	// Past MAX_TRIES the Queue moves it to the dead-letter queue (max_retries in wrangler.toml).
-	message.retry({ delaySeconds: retryDelay(message.attempts) })
+	// Past max_retries (wrangler.toml) the Queue moves it to the dead-letter queue.
+	message.retry({ delaySeconds: retryDelay(tries) })
 }
 
 /** The dead-letter queue received a delivery that failed every try: list it as failed. */
@@ -146,7 +171,14 @@ async function recordDeadLetter(env: ConsumerEnv, message: Received<'webhook'>, 
 		VALUES (?1, ?2, ?3, ?4, ?5, 'dead-lettered', ?6, ?6)
 		ON CONFLICT (id) DO UPDATE SET failed_at = excluded.failed_at`,
 	)
-		.bind(delivery.id, delivery.type, delivery.shareId, delivery.body, MAX_TRIES, nowMs)
+		.bind(
+			delivery.id,
+			delivery.type,
+			delivery.shareId,
+			delivery.body,
+			(delivery.tries ?? 0) + MAX_QUEUE_TRIES,
+			nowMs,
+		)
 		.run()
 	log('error', 'webhook_dead_lettered', { type: delivery.type })
 	message.ack()

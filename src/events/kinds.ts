@@ -66,6 +66,8 @@ export interface WebhookDelivery {
 	shareId: string
 	/** The JSON body `{ type, timestamp, data }`, exactly as signed and sent. */
 	body: string
+	/** Tries made before it was queued (the consumer's first, made at once). */
+	tries?: number
 }
 
 /** What the EVENTS queue carries: a batch of events to count, or one webhook to deliver. */

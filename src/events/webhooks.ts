@@ -25,12 +25,20 @@ export interface WebhookSettings {
 	types: ReadonlySet<WebhookType>
 }
 
-/** After each failed try n (1-based), the next waits RETRY_DELAYS[n - 1] seconds: 9 tries over 82 minutes. */
-export const RETRY_DELAYS = [5, 30, 60, 300, 600, 900, 1200, 1800] as const
-/** Tries before the Queue dead-letters a delivery: wrangler.toml's max_retries + 1. */
-export const MAX_TRIES = RETRY_DELAYS.length + 1
+/**
+ * After failed try n (1-based), the next waits RETRY_DELAYS[n - 1] seconds. The first try is
+ * made at once by the consumer; the Queue brings back a failed one up to 9 times (its first
+ * delivery and max_retries = 8): 10 tries over 82 minutes, then the dead-letter queue.
+ */
+export const RETRY_DELAYS = [5, 30, 60, 300, 600, 900, 1200, 1800, 1800] as const
+/** How often the Queue delivers one webhook message: wrangler.toml's max_retries + 1. */
+export const MAX_QUEUE_TRIES = 9
+/** Every try: the first, then the Queue's. */
+export const MAX_TRIES = 1 + MAX_QUEUE_TRIES
 /** A receiver that has not answered by then failed this try. */
 export const WEBHOOK_TIMEOUT_MS = 15_000
+/** The first try is shorter: the batch's counting waits for it. */
+export const FIRST_TRY_TIMEOUT_MS = 5000
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 const SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/
@@ -164,15 +172,15 @@ export async function signWebhook(
 	return `v1,${base64(new Uint8Array(mac))}`
 }
 
-export type DeliveryOutcome =
-	| { ok: true; status: number }
-	| { ok: false; status: number | null; error: string }
+export type DeliveryFailure = { ok: false; status: number | null; error: string }
+export type DeliveryOutcome = { ok: true; status: number } | DeliveryFailure
 
 /** One try: POST the signed body; never follows a redirect. */
 export async function sendWebhook(
 	settings: WebhookSettings,
 	delivery: WebhookDelivery,
 	nowMs: number,
+	timeoutMs = WEBHOOK_TIMEOUT_MS,
 ): Promise<DeliveryOutcome> {
 	const timestamp = Math.floor(nowMs / 1000)
 	const signature = await signWebhook(settings.key, delivery.id, timestamp, delivery.body)
@@ -189,7 +197,7 @@ export async function sendWebhook(
 				'webhook-signature': signature,
 			},
 			body: delivery.body,
-			signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+			signal: AbortSignal.timeout(timeoutMs),
 		})
 	} catch (error) {
 		const name = error instanceof Error ? error.name : 'unknown'

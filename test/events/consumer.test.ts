@@ -19,12 +19,16 @@ const HOOK_URL = 'https://hooks.example.com/coslink'
 /** The test env with webhooks on and an EVENTS producer that only records what it is given. */
 function hookEnv() {
 	const sent: EventMessage[] = []
+	const delays: (number | undefined)[] = []
 	const events = {
 		send: async (body: EventMessage) => {
 			sent.push(body)
 		},
 		sendBatch: async (messages: Iterable<MessageSendRequest<EventMessage>>) => {
-			for (const message of messages) sent.push(message.body)
+			for (const message of messages) {
+				sent.push(message.body)
+				delays.push(message.delaySeconds)
+			}
 		},
 	}
 	const testEnv = {
@@ -33,7 +37,17 @@ function hookEnv() {
 		WEBHOOK_SECRET,
 		EVENTS: events as unknown as Queue,
 	}
-	return { testEnv, sent }
+	return { testEnv, sent, delays }
+}
+
+/** Every request the worker sends, answered with `status`. */
+function receiverAnswering(status: number) {
+	const received: Request[] = []
+	vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+		received.push(new Request(input, init))
+		return new Response(null, { status })
+	})
+	return received
 }
 
 let nextId = 0
@@ -105,36 +119,51 @@ describe('counting a batch of events', () => {
 })
 
 describe('webhooks of counted events', () => {
-	it('queues one delivery per new event that sends one', async () => {
+	it('sends each new event’s webhook at once, signed, and queues nothing when it gets through', async () => {
 		const { testEnv, sent } = hookEnv()
+		const received = receiverAnswering(204)
 		const download = event('w-1')
 		await consume(
 			QUEUE,
 			[{ body: eventsMessage([download, event('w-1', { kind: 'view' }), event('w-1', { webhook: false })]) }],
 			testEnv,
 		)
-		expect(sent).toHaveLength(1)
-		const [message] = sent
-		if (message?.kind !== 'webhook') throw new Error('no webhook queued')
-		expect(message.delivery.id).toBe(`msg_${download.id}`)
-		expect(JSON.parse(message.delivery.body)).toMatchObject({
-			type: 'share.downloaded',
-			data: { shareId: 'w-1' },
-		})
+		expect(sent).toEqual([])
+		expect(received).toHaveLength(1)
+		const [request] = received
+		if (!request) throw new Error('nothing was sent')
+		expect(request.headers.get('webhook-id')).toBe(`msg_${download.id}`)
+		const body = new Webhook(WEBHOOK_SECRET).verify(await request.text(), Object.fromEntries(request.headers))
+		expect(body).toMatchObject({ type: 'share.downloaded', data: { shareId: 'w-1' } })
+		expect((await figuresOf('w-1')).downloads).toBe(2)
 	})
 
-	it('queues nothing again for a redelivered batch', async () => {
-		const { testEnv, sent } = hookEnv()
+	it('queues a webhook whose first try failed, to come back within a minute', async () => {
+		const { testEnv, sent, delays } = hookEnv()
+		receiverAnswering(503)
+		vi.spyOn(console, 'warn').mockImplementation(() => {})
+		const download = event('w-4')
+		await consume(QUEUE, [{ body: eventsMessage([download]) }], testEnv)
+		expect(sent).toEqual([
+			{ kind: 'webhook', delivery: expect.objectContaining({ id: `msg_${download.id}`, tries: 1 }) },
+		])
+		expect(delays[0]).toBeLessThanOrEqual(60)
+		expect((await figuresOf('w-4')).downloads).toBe(1)
+	})
+
+	it('sends nothing again for a redelivered batch', async () => {
+		const { testEnv } = hookEnv()
+		const received = receiverAnswering(204)
 		const body = eventsMessage([event('w-2'), event('w-2', { kind: 'upload', name: 'a', size: 1 })])
 		await consume(QUEUE, [{ body }], testEnv)
 		await consume(QUEUE, [{ body, attempts: 2 }], testEnv)
-		expect(sent).toHaveLength(2)
+		expect(received).toHaveLength(2)
 	})
 
-	it('queues nothing when webhooks are off', async () => {
-		const { testEnv, sent } = hookEnv()
-		await consume(QUEUE, [{ body: eventsMessage([event('w-3')]) }], { ...testEnv, WEBHOOK_URL: '' })
-		expect(sent).toEqual([])
+	it('sends nothing when webhooks are off', async () => {
+		const received = receiverAnswering(204)
+		await consume(QUEUE, [{ body: eventsMessage([event('w-3')]) }])
+		expect(received).toEqual([])
 	})
 })
 
@@ -215,14 +244,12 @@ describe('delivering a webhook', () => {
 		vi.spyOn(console, 'warn').mockImplementation(() => {})
 		vi.spyOn(console, 'error').mockImplementation(() => {})
 		vi.spyOn(globalThis, 'fetch').mockImplementationOnce(async () => new Response(null, { status: 410 }))
-		await consume(
-			QUEUE,
-			[{ body: { kind: 'webhook', delivery: delivery('msg_dead') }, attempts: 9 }],
-			testEnv,
-		)
+		// Its first try was made before it was queued; this is the Queue's last.
+		const last = { ...delivery('msg_dead'), tries: 1 }
+		await consume(QUEUE, [{ body: { kind: 'webhook', delivery: last }, attempts: 9 }], testEnv)
 		const { result } = await consume(
 			DEAD,
-			[{ body: { kind: 'webhook', delivery: delivery('msg_dead') }, id: 'dead' }],
+			[{ body: { kind: 'webhook', delivery: last }, id: 'dead' }],
 			testEnv,
 		)
 		expect(result.explicitAcks).toEqual(['dead'])
@@ -236,7 +263,7 @@ describe('delivering a webhook', () => {
 		expect(failures.find((failure) => failure.id === 'msg_dead')).toMatchObject({
 			type: 'share.downloaded',
 			shareId: 'd-1',
-			attempts: 9,
+			attempts: 10,
 			lastStatus: 410,
 			payload: { type: 'share.downloaded', data: { shareId: 'd-1' } },
 		})

@@ -235,7 +235,8 @@ describe('the retry schedule', () => {
 	it('retries first within a minute, at least 8 times, over at least an hour', () => {
 		expect(retryDelay(1)).toBeLessThanOrEqual(60)
 		expect(MAX_TRIES).toBeGreaterThanOrEqual(9)
-		const total = RETRY_DELAYS.reduce((sum, delay) => sum + delay, 0)
+		// The waits between the tries made before the dead-letter queue.
+		const total = RETRY_DELAYS.slice(0, MAX_TRIES - 1).reduce((sum, delay) => sum + delay, 0)
 		expect(total).toBeGreaterThanOrEqual(3600)
 		expect(RETRY_DELAYS.every((delay, i) => i === 0 || delay >= (RETRY_DELAYS[i - 1] ?? 0))).toBe(true)
 	})
