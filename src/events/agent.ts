@@ -37,9 +37,21 @@ export function botName(userAgent: string | null | undefined): string | undefine
 	return name ?? undefined
 }
 
+const families = new Map<string, string>()
+
 /** browser, curl, wget, aria2, download-manager, other, or the bot's name. */
 export function agentFamily(userAgent: string | null | undefined): string {
 	if (!userAgent) return 'other'
+	let family = families.get(userAgent)
+	if (family === undefined) {
+		family = familyOf(userAgent)
+		if (families.size >= MEMO_LIMIT) families.delete(families.keys().next().value ?? '')
+		families.set(userAgent, family)
+	}
+	return family
+}
+
+function familyOf(userAgent: string): string {
 	const bot = botName(userAgent)
 	if (bot) return bot
 	if (/^curl\//i.test(userAgent)) return 'curl'

@@ -77,13 +77,21 @@ async function sendMessage(queue: Queue<EventMessage>, message: EventMessage): P
 	}
 }
 
-/** Events in messages under MAX_MESSAGE_BYTES each. */
+/** An upper bound of an event's size as JSON: UTF-8 takes at most 3 bytes per UTF-16 unit. */
+function sizeOf(event: ShareEvent): number {
+	let size = 256
+	for (const text of [event.key, event.path, event.referrer, event.name, event.contentType, event.agent])
+		if (text !== undefined) size += text.length * 3
+	return size
+}
+
+/** Events in messages of at most MAX_MESSAGE_BYTES each. */
 export function packEvents(events: ShareEvent[]): EventMessage[] {
 	const messages: EventMessage[] = []
 	let current: ShareEvent[] = []
 	let bytes = 0
 	for (const event of events) {
-		const size = JSON.stringify(event).length + 1
+		const size = sizeOf(event)
 		if (current.length > 0 && bytes + size > MAX_MESSAGE_BYTES) {
 			messages.push({ kind: 'events', events: current })
 			current = []
@@ -100,24 +108,64 @@ function referrerHost(referer: string | undefined): string | undefined {
 	return referer ? (URL.parse(referer)?.host ?? undefined) : undefined
 }
 
+const counts = (observed: Observed) => observed.kind === 'download' || observed.kind === 'view'
+const DAY_MS = 86_400_000
+/** Who asked, on which day: the visitor hash's inputs (the address is reduced to its network there). */
+const visitorKey = (observed: Observed) =>
+	`${Math.floor(observed.at / DAY_MS)}\n${observed.ip ?? ''}\n${observed.userAgent ?? ''}`
+
+/** The visitor hash of every counted event's client (undefined for the others), each computed once. */
+async function hashVisitors(taken: Observed[], secret: string): Promise<(string | undefined)[]> {
+	const keys = taken.map((observed) => (counts(observed) ? visitorKey(observed) : undefined))
+	const clients = new Map<string, Observed>()
+	keys.forEach((key, i) => {
+		const observed = taken[i]
+		if (key !== undefined && observed !== undefined && !clients.has(key)) clients.set(key, observed)
+	})
+	const hashes = new Map<string, string>()
+	await Promise.all(
+		[...clients].map(async ([key, { at, ip, userAgent }]) => {
+			hashes.set(key, await visitorHash(secret, at, clientNetwork(ip), userAgent ?? ''))
+		}),
+	)
+	return keys.map((key) => (key === undefined ? undefined : hashes.get(key)))
+}
+
 /** The event as the Queue carries it: who asked, as a family, a host and the day's visitor hash. */
-async function finish(observed: Observed, secret: string): Promise<ShareEvent> {
-	const { id, userAgent, referer, ip, ...fields } = observed
-	const event: ShareEvent = { ...fields, id: id ?? newEventId() }
-	if (event.kind === 'bot') event.agent = botName(userAgent)
-	if (event.kind === 'download') {
+function finish(observed: Observed, id: string, visitor: string | undefined): ShareEvent {
+	const { kind, userAgent } = observed
+	const event: ShareEvent = {
+		id: observed.id ?? id,
+		kind,
+		at: observed.at,
+		shareId: observed.shareId,
+		shareType: observed.shareType,
+		webhook: observed.webhook,
+	}
+	if (observed.key !== undefined) event.key = observed.key
+	if (observed.path !== undefined) event.path = observed.path
+	if (observed.download !== undefined) event.download = observed.download
+	if (observed.country !== undefined) event.country = observed.country
+	if (observed.name !== undefined) event.name = observed.name
+	if (observed.size !== undefined) event.size = observed.size
+	if (observed.contentType !== undefined) event.contentType = observed.contentType
+	if (kind === 'bot') event.agent = botName(userAgent)
+	if (kind === 'download') {
 		event.agent = agentFamily(userAgent)
-		const host = referrerHost(referer)
+		const host = referrerHost(observed.referer)
 		if (host !== undefined) event.referrer = host
 	}
-	if (event.kind === 'download' || event.kind === 'view')
-		event.visitor = await visitorHash(secret, event.at, clientNetwork(ip), userAgent ?? '')
+	if (visitor !== undefined) event.visitor = visitor
 	return event
 }
 
 async function send(env: ProducerEnv, queue: Queue<EventMessage>, taken: Observed[]): Promise<void> {
 	const secret = env.LINK_SECRET || env.ADMIN_TOKEN || 'coslink'
-	const events = await Promise.all(taken.map((observed) => finish(observed, secret)))
+	const visitors = await hashVisitors(taken, secret)
+	// One random prefix per send, and each event's place in it: unique ids without a random
+	// draw per event.
+	const prefix = newEventId().slice(0, 16)
+	const events = taken.map((observed, i) => finish(observed, `${prefix}${i.toString(36)}`, visitors[i]))
 	for (const message of packEvents(events)) await sendMessage(queue, message)
 }
 

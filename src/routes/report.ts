@@ -32,7 +32,13 @@ export function executionContextOf(c: Context<AppEnv>): WaitUntil | undefined {
 }
 
 /** The event of `kind` for `record`, with the request's raw facts for the drain. */
-function observe(request: Request, record: ShareIdentity, kind: EventKind, target: Target = {}): Observed {
+function observe(
+	request: Request,
+	record: ShareIdentity,
+	kind: EventKind,
+	target: Target = {},
+	userAgent = request.headers.get('user-agent'),
+): Observed {
 	const headers = request.headers
 	const country: unknown = request.cf?.country
 	const observed: Observed = {
@@ -41,7 +47,7 @@ function observe(request: Request, record: ShareIdentity, kind: EventKind, targe
 		shareId: record.id,
 		shareType: record.type,
 		webhook: record.webhook !== false,
-		userAgent: headers.get('user-agent') ?? undefined,
+		userAgent: userAgent ?? undefined,
 		ip: headers.get('cf-connecting-ip') ?? undefined,
 	}
 	if (target.key !== undefined) observed.key = target.key
@@ -64,15 +70,16 @@ export function reportDelivery(
 	// Only a GET counts (a spend is reported by reportSpend): HEADs leave at once.
 	if (!env.EVENTS || request.method !== 'GET') return
 	const headers = request.headers
+	const userAgent = headers.get('user-agent')
 	const counted = countAs(delivered, {
-		method: request.method,
+		method: 'GET',
 		status,
 		range: headers.get('range'),
 		prefetch: isPrefetch(headers),
-		bot: botName(headers.get('user-agent')),
+		bot: botName(userAgent),
 		limited: isLimited(record),
 	})
-	if (counted !== undefined) emit(env, ctx, observe(request, record, counted, target))
+	if (counted !== undefined) emit(env, ctx, observe(request, record, counted, target, userAgent))
 }
 
 /** Reports a delivery from a route: `response` is passed through. */
