@@ -6,7 +6,7 @@
 // the consumer (D1, webhooks) run elsewhere in production; the redirect benchmark shows them
 // together. Run with `npm run bench -- events`.
 import os from 'node:os'
-import { formatRatio, markdownTable, median } from './measure.ts'
+import { markdownTable, median } from './measure.ts'
 import { cpuSeconds } from './procfs.ts'
 import { serveWorker } from './serve.ts'
 import { bundle, compatibilityDate, runtimeVersions } from './workerd.ts'
@@ -23,9 +23,6 @@ interface Reply {
 	messages: number
 	inlineMs: number
 }
-
-/** The warm 302's own CPU per request in the redirect benchmark on this machine (README), µs. */
-const WARM_302_CPU_US = { quiet: 88, busy: 160 }
 
 export async function run(options: EventsBenchOptions = {}): Promise<void> {
 	const rounds = options.rounds ?? 7
@@ -70,21 +67,16 @@ export async function run(options: EventsBenchOptions = {}): Promise<void> {
 					`compatibility_date ${compatibilityDate()}); ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}.`,
 				'',
 				markdownTable(
-					['what', 'per download', 'vs the warm 302 itself'],
+					['what', 'per download'],
 					[
-						[
-							'workerd CPU, report + drain',
-							`${cpuUs.toFixed(1)} µs`,
-							`${formatRatio(cpuUs / WARM_302_CPU_US.quiet)} – ${formatRatio(cpuUs / WARM_302_CPU_US.busy)}`,
-						],
-						['of which in the request (worker clock)', `${inlineUs.toFixed(1)} µs`, '—'],
-						['of which after the response (the rest)', `${Math.max(0, cpuUs - inlineUs).toFixed(1)} µs`, '—'],
+						['workerd CPU, report + drain', `${cpuUs.toFixed(1)} µs`],
+						['of which in the request (worker clock)', `${inlineUs.toFixed(1)} µs`],
+						['of which after the response (the rest)', `${Math.max(0, cpuUs - inlineUs).toFixed(1)} µs`],
 					],
-					['left', 'right', 'right'],
+					['left', 'right'],
 				),
 				'',
-				`"vs the warm 302": against its ${WARM_302_CPU_US.quiet}–${WARM_302_CPU_US.busy} µs of workerd CPU per ` +
-					'request in the redirect benchmark (quiet and busy runs of this machine).',
+				'Compare with the warm 302’s own workerd CPU per request in the redirect benchmark (`npm run bench -- redirect`).',
 				'',
 				`(${((performance.now() - began) / 1000).toFixed(1)} s)`,
 			].join('\n'),
