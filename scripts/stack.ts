@@ -234,6 +234,9 @@ const SETTING_NAMES = new Set([
 	'DEFAULT_DELIVERY',
 	'PUBLIC_BASE_URL',
 	'ORIGIN_TIMEOUT_MS',
+	'WEBHOOK_URL',
+	'WEBHOOK_SECRET',
+	'WEBHOOK_EVENTS',
 ])
 
 /** This process's environment without any coslink setting, plus what the child must see. */
@@ -364,13 +367,20 @@ export async function checkLocalSigning(
 	const created = await fetch(`${workerUrl}/api/shares`, {
 		method: 'POST',
 		headers,
-		body: JSON.stringify({ id: PROBE_ID, key: 'docs/report.pdf', delivery: 'redirect', expiresIn: 60 }),
+		body: JSON.stringify({
+			id: PROBE_ID,
+			key: 'docs/report.pdf',
+			delivery: 'redirect',
+			expiresIn: 60,
+			webhook: false,
+		}),
 	})
 	await created.body?.cancel()
 	if (created.status === 401) throw fail('it refused the local ADMIN_TOKEN')
 	if (created.status !== 201) throw fail(`creating a probe share answered ${created.status}`)
 	try {
-		const hop = await fetch(`${workerUrl}/${PROBE_ID}`, { redirect: 'manual' })
+		// HEADs: a download of the probe would be counted in the stats and sent as a webhook.
+		const hop = await fetch(`${workerUrl}/${PROBE_ID}`, { method: 'HEAD', redirect: 'manual' })
 		await hop.body?.cancel()
 		const location = URL.parse(hop.headers.get('location') ?? '')
 		if (hop.status !== 302 || !location) throw fail(`a redirect share answered ${hop.status}`)
@@ -378,13 +388,23 @@ export async function checkLocalSigning(
 			throw fail(`it signs URLs for ${location.origin}, not the local emulator (COS_ENDPOINT)`)
 		if (location.searchParams.get('q-ak') !== secrets.COS_SECRET_ID)
 			throw fail('it signs with another COS_SECRET_ID than the local one')
-		const object = await fetch(location)
+		const object = await fetch(location, { method: 'HEAD' })
 		await object.body?.cancel()
 		if (object.status === 403) throw fail('the emulator refused its signature (another COS_SECRET_KEY)')
 		if (object.status !== 200) throw fail(`the emulator answered its signed URL with ${object.status}`)
 	} finally {
 		await fetch(probe, { method: 'DELETE', headers }).then((res) => res.body?.cancel())
 	}
+}
+
+/**
+ * Creates (or migrates) the STATS database's schema: the worker does it on the first stats
+ * query, so ask one. Every later start finds it in place under the state folder.
+ */
+export async function createStatsSchema(workerUrl: string, adminToken: string): Promise<void> {
+	const res = await fetch(`${workerUrl}/api/stats`, { headers: { authorization: `Bearer ${adminToken}` } })
+	const text = await res.text()
+	if (res.status !== 200) throw new Error(`creating the stats schema failed: ${res.status} ${text}`)
 }
 
 /** Creates each share afresh; answers them with what the API generated (a code and its link). */
@@ -491,6 +511,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 		}
 		await startWorker()
 		await checkLocalSigning(workerUrl, ready.url, secrets)
+		await createStatsSchema(workerUrl, secrets.ADMIN_TOKEN)
 		const shares =
 			options.seedShares === false ? [] : await seedDemoShares(workerUrl, secrets.ADMIN_TOKEN, DEMO_SHARES)
 		return {

@@ -2,6 +2,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from './env.ts'
 import { AppError } from './errors.ts'
+import { consumeEvents } from './events/consumer.ts'
 import { errorResponse, onError } from './respond.tsx'
 import { api } from './routes/admin/api.ts'
 import { withCacheStatus } from './routes/deliver/cache-status.ts'
@@ -27,7 +28,9 @@ app.onError(onError)
 const route = app.fetch
 type Route = typeof route
 const routed = async (...args: Parameters<Route>) => withCacheStatus(args[0], await route(...args))
-app.fetch = (...args: Parameters<Route>) => warmRedirect(args[0], args[1]) ?? routed(...args)
+app.fetch = (...args: Parameters<Route>) =>
+	warmRedirect(args[0], args[1], Date.now(), args[2]) ?? routed(...args)
 
-export default app
+// The EVENTS queue (and its dead-letter queue) is consumed by this same worker.
+export default Object.assign(app, { queue: consumeEvents })
 export { ShareState } from './shares/state.ts'

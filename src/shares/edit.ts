@@ -60,6 +60,8 @@ function checkCombination(record: ShareRecord): void {
 /** Parses a finished record; input schemas are checked already, so a failure names the field anyway. */
 function finish(candidate: Record<string, unknown>): ShareRecord {
 	if (candidate.strict === false) candidate.strict = undefined
+	// Stored only when false, so records of shares that send webhooks stay as they were.
+	if (candidate.webhook === true) candidate.webhook = undefined
 	candidate.restricted = isRestricted(candidate as Parameters<typeof isRestricted>[0]) || undefined
 	const result = shareRecordSchema.safeParse(candidate)
 	if (!result.success) throw invalid(result.error)

@@ -105,6 +105,9 @@ export const shareFields = {
 		description:
 			'The objects were uploaded through POST /api/uploads (under SEND_PREFIX): they are deleted from the bucket when the share expires or is deleted.',
 	}),
+	webhook: z
+		.boolean()
+		.meta({ description: 'false: this share sends no webhooks (its downloads are still counted).' }),
 }
 
 /** A stored password: `$pbkdf2-sha256$i=<n>$<salt>$<hash>` (src/shares/password.ts). */
@@ -187,6 +190,8 @@ const commonRecord = {
 	maxDownloads: shareFields.maxDownloads.optional(),
 	expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.optional(),
 	strict: z.literal(true).optional(),
+	/** Stored only as false: no webhooks for this share. */
+	webhook: z.literal(false).optional(),
 	/**
 	 * Set on protected, limited and strict shares: every access asks the share's Durable
 	 * Object, so no fast path or cache may answer for it.
@@ -274,6 +279,7 @@ const commonCreate = {
 	maxDownloads: shareFields.maxDownloads.optional(),
 	expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.optional(),
 	strict: shareFields.strict.optional(),
+	webhook: shareFields.webhook.optional(),
 }
 
 const createVariants = z.discriminatedUnion('type', [
@@ -364,6 +370,7 @@ export const patchShareSchema = z
 		maxDownloads: shareFields.maxDownloads.nullable().optional(),
 		expiresAfterFirstDownload: shareFields.expiresAfterFirstDownload.nullable().optional(),
 		strict: shareFields.strict.nullable().optional(),
+		webhook: shareFields.webhook.nullable().optional(),
 	})
 	.refine((body) => body.password === undefined || body.extractionCode === undefined, {
 		message: 'give password or extractionCode, not both',

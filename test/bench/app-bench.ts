@@ -3,6 +3,7 @@
 // its KV namespace and Durable Object, share creation, and a timed download.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import os from 'node:os'
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { waitUntilOk } from './http-client.ts'
 import { MIB } from './object-bytes.ts'
 import type { OriginKind, OriginReady } from './origin.ts'
-import { type HttpWorker, serveWorker } from './serve.ts'
+import { type HttpWorker, type HttpWorkerOptions, type QueueConsumer, serveWorker } from './serve.ts'
 import { bundleApp } from './worker-bundle.ts'
 
 // Made-up credentials of the real shape; the emulator checks signatures against them.
@@ -72,24 +73,166 @@ export function startOrigin(kind: OriginKind, dir: string, sizes: readonly numbe
 	})
 }
 
+/** The Standard Webhooks spec's example secret: the benchmarks' receiver never checks it. */
+export const WEBHOOK_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+
+/** wrangler.toml's `[[queues.consumers]]`, so the benchmark consumes as a deploy does. */
+export function queueConsumers(): QueueConsumer[] {
+	const toml = readFileSync(new URL('../../wrangler.toml', import.meta.url), 'utf8')
+	return toml
+		.split('[[queues.consumers]]')
+		.slice(1)
+		.map((block) => {
+			const fields = new Map<string, string>()
+			for (const line of (block.split(/^\[/m)[0] ?? '').split('\n')) {
+				const match = /^(\w+)\s*=\s*"?([^"\n]*)"?\s*$/.exec(line.trim())
+				if (match?.[1] && match[2] !== undefined) fields.set(match[1], match[2])
+			}
+			const number = (name: string) => (fields.has(name) ? Number(fields.get(name)) : undefined)
+			const name = fields.get('queue')
+			if (!name) throw new Error('a [[queues.consumers]] entry without a queue in wrangler.toml')
+			return {
+				name,
+				maxBatchSize: number('max_batch_size'),
+				maxBatchTimeout: number('max_batch_timeout'),
+				maxRetries: number('max_retries'),
+				deadLetterQueue: fields.get('dead_letter_queue'),
+			}
+		})
+}
+
+/**
+ * Stats and webhooks on, as deployed: the worker under load produces to EVENTS, and the
+ * same worker consumes it — in its own workerd here (a Miniflare dev registry forwards the
+ * queue), as Cloudflare runs consumer invocations apart from the requests that produced the
+ * events: the served worker's CPU is the request path's alone. The consumer counts into
+ * STATS and sends each download's webhook to a receiver in its own process.
+ */
+export interface EventsPipeline {
+	/** What the worker under load adds to its options. */
+	producer: Pick<HttpWorkerOptions, 'queueProducers' | 'devRegistryPath'> & { vars: Record<string, string> }
+	/** The consuming worker (STATS is its database; its /api/stats reads it). */
+	consumer: HttpWorker
+	sink: WebhookSink
+	stop(): Promise<void>
+}
+
+export async function startEventsPipeline(
+	script: string,
+	vars: Readonly<Record<string, string>>,
+): Promise<EventsPipeline> {
+	const registry = await mkdtemp(join(os.tmpdir(), 'coslink-bench-registry-'))
+	const sink = await startWebhookSink()
+	const settings = { WEBHOOK_URL: sink.url, WEBHOOK_SECRET, ...vars }
+	try {
+		const consumer = await serveWorker({
+			name: 'coslink-consumer',
+			script,
+			vars: settings,
+			kvNamespaces: ['SHARES'],
+			durableObjects: { SHARE_STATE: 'ShareState' },
+			queueProducers: { EVENTS: 'coslink-events' },
+			queueConsumers: queueConsumers(),
+			d1Databases: ['STATS'],
+			devRegistryPath: registry,
+		})
+		return {
+			producer: { vars: settings, queueProducers: { EVENTS: 'coslink-events' }, devRegistryPath: registry },
+			consumer,
+			sink,
+			stop: async () => {
+				await consumer.dispose()
+				await sink.stop()
+				await rm(registry, { recursive: true, force: true })
+			},
+		}
+	} catch (error) {
+		await sink.stop()
+		await rm(registry, { recursive: true, force: true })
+		throw error
+	}
+}
+
+/**
+ * Waits until the consumer has counted every event and its receiver has every webhook:
+ * both figures unchanged for 3 s. Returns them, and how long that took.
+ */
+export async function drainEvents(pipeline: EventsPipeline) {
+	const began = performance.now()
+	const figures = async () => {
+		const res = await fetch(new URL('/api/stats', pipeline.consumer.url), {
+			headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+		})
+		if (res.status !== 200)
+			throw new Error(`the consumer's /api/stats answered ${res.status}: ${await res.text()}`)
+		const { totals } = (await res.json()) as { totals: { downloads: number } }
+		return { downloads: totals.downloads, webhooks: await pipeline.sink.count() }
+	}
+	let last = await figures()
+	let steadySince = performance.now()
+	while (performance.now() - steadySince < 3000 && performance.now() - began < 600_000) {
+		await new Promise((resolve) => setTimeout(resolve, 500))
+		const now = await figures()
+		if (now.downloads !== last.downloads || now.webhooks !== last.webhooks) steadySince = performance.now()
+		last = now
+	}
+	return { ...last, seconds: (steadySince - began) / 1000 }
+}
+
+export interface WebhookSink {
+	url: string
+	/** Deliveries it has answered so far. */
+	count(): Promise<number>
+	stop(): Promise<void>
+}
+
+/** webhook-sink.ts in a child process: a receiver with its own event loop. */
+export function startWebhookSink(): Promise<WebhookSink> {
+	const child = spawn(process.execPath, [fileURLToPath(new URL('./webhook-sink.ts', import.meta.url))], {
+		stdio: ['pipe', 'pipe', 'inherit'],
+	})
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+	return new Promise((resolve, reject) => {
+		createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => {
+			const { url } = JSON.parse(line) as { url: string }
+			resolve({
+				url,
+				count: async () =>
+					((await (await fetch(new URL('/count', url))).json()) as { deliveries: number }).deliveries,
+				stop: async () => {
+					child.stdin?.end()
+					await exited
+				},
+			})
+		})
+		child.once('exit', (code) => reject(new Error(`the webhook sink exited with ${code}`)))
+	})
+}
+
+/** The coslink worker's settings: made-up credentials, signing for `originUrl`. */
+export function appVars(originUrl: string): Record<string, string> {
+	return {
+		COS_SECRET_ID: CREDENTIALS.secretId,
+		COS_SECRET_KEY: CREDENTIALS.secretKey,
+		ADMIN_TOKEN,
+		LINK_SECRET: 'bench-link-secret-0123456789abcdef',
+		COS_BUCKET: BUCKET,
+		COS_REGION: REGION,
+		COS_ENDPOINT: originUrl,
+	}
+}
+
 /** The coslink worker (src/index.ts) in its own workerd, on its own socket too, signing for `originUrl`. */
 export async function serveApp(
 	originUrl: string,
 	vars: Readonly<Record<string, string>> = {},
+	extra: Partial<HttpWorkerOptions> = {},
 ): Promise<HttpWorker> {
 	return serveWorker({
+		...extra,
 		name: 'coslink',
 		script: await bundleApp(),
-		vars: {
-			COS_SECRET_ID: CREDENTIALS.secretId,
-			COS_SECRET_KEY: CREDENTIALS.secretKey,
-			ADMIN_TOKEN,
-			LINK_SECRET: 'bench-link-secret-0123456789abcdef',
-			COS_BUCKET: BUCKET,
-			COS_REGION: REGION,
-			COS_ENDPOINT: originUrl,
-			...vars,
-		},
+		vars: { ...appVars(originUrl), ...extra.vars, ...vars },
 		kvNamespaces: ['SHARES'],
 		durableObjects: { SHARE_STATE: 'ShareState' },
 		directSocket: true,

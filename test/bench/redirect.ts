@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
+import { drainEvents, type EventsPipeline, startEventsPipeline } from './app-bench.ts'
 import { forEachLimited, type RawResponse, rawGet, waitUntilOk } from './http-client.ts'
 import { type LoadResult, runLoad } from './load.ts'
 import { formatRate, formatRatio, markdownTable, median } from './measure.ts'
@@ -168,24 +169,39 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 	])
 	const workers: HttpWorker[] = []
 	const origin = await startHeadOrigin()
+	// Stats and webhooks on, as deployed (app-bench.ts startEventsPipeline).
+	let pipeline: EventsPipeline | undefined
 	// The bucket is this local origin: only the page's HEAD ever reaches it.
 	const vars = { ...VARS, COS_ENDPOINT: origin.url }
 	const signedPrefix = `${origin.url}/`
 	try {
+		pipeline = await startEventsPipeline(appScript, vars)
+		const consumerCpuBefore = cpuSeconds(pipeline.consumer.pid)
 		const app = await serveWorker({
 			name: 'coslink',
+			script: appScript,
+			kvNamespaces: ['SHARES'],
+			durableObjects: { SHARE_STATE: 'ShareState' },
+			directSocket: true,
+			...pipeline.producer,
+		})
+		workers.push(app)
+		// The same worker without the EVENTS binding: what recording events costs the 302.
+		const quiet = await serveWorker({
+			name: 'coslink-stats-off',
 			script: appScript,
 			vars,
 			kvNamespaces: ['SHARES'],
 			durableObjects: { SHARE_STATE: 'ShareState' },
 			directSocket: true,
 		})
-		workers.push(app)
+		workers.push(quiet)
 		await waitUntilOk(new URL('/_/health', app.url))
 
 		// Seed through the worker's own admin API, as an operator would.
 		const seedStart = performance.now()
 		await createShare(app, WARM_ID, objectKey(0))
+		await createShare(quiet, WARM_ID, objectKey(0))
 		await createShare(app, PAGE_ID, objectKey(0), { page: true, note: 'Q3 figures', expiresIn: 86400 })
 		await createShare(app, STRICT_ID, objectKey(0), { strict: true })
 		await createShare(app, PROTECTED_ID, objectKey(0), { password: 'bench password' })
@@ -250,9 +266,17 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 				results: [],
 			},
 			{
-				name: 'coslink, warm (one share)',
+				name: 'coslink, warm (one share), stats + webhooks on',
 				worker: app,
 				url: direct(app),
+				nextPath: () => warmPath,
+				baseline: BARE,
+				results: [],
+			},
+			{
+				name: 'coslink, warm (one share), stats off (no EVENTS binding)',
+				worker: quiet,
+				url: direct(quiet),
 				nextPath: () => warmPath,
 				baseline: BARE,
 				results: [],
@@ -311,6 +335,7 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 				results: [],
 			},
 		]
+		let answered = 0
 		const load = async (variant: Variant, duration: number): Promise<Measurement> => {
 			const cpuBefore = cpuSeconds(variant.worker.pid)
 			const meter = startCpuMeter()
@@ -324,6 +349,7 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 			})
 			const { foreignCores } = meter.stop()
 			const cpu = cpuSeconds(variant.worker.pid) - cpuBefore
+			if (variant.worker === app && (variant.expectStatus ?? 302) === 302) answered += result.requests
 			return { ...result, cpuPerRequest: cpu / result.requests, foreignCores }
 		}
 
@@ -334,6 +360,9 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 				if (variant) variant.results.push(await load(variant, seconds))
 			}
 		}
+
+		const drained = await drainEvents(pipeline)
+		const consumerCpu = cpuSeconds(pipeline.consumer.pid) - consumerCpuBefore
 
 		const medianOf = (name: string, field: 'rate' | 'cpuPerRequest') =>
 			median(variants.find((variant) => variant.name === name)?.results.map((result) => result[field]) ?? [])
@@ -400,6 +429,17 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 				'',
 				`req/s per round:\n${spread}`,
 				'',
+				'Stats and webhooks: every coslink row but "stats off" records each request through the EVENTS ' +
+					'queue; the same worker consumes it in a second workerd (as Cloudflare runs consumer invocations ' +
+					'apart from the requests), counting into STATS and sending every download as a webhook to a ' +
+					'receiver in its own process. Both share the machine’s cores with the load. After the last round ' +
+					`the consumer caught up in ${drained.seconds.toFixed(1)} s: STATS counted ` +
+					`${drained.downloads.toLocaleString('en-US')} downloads, for ${answered.toLocaleString('en-US')} ` +
+					'302s autocannon received (plus the few checks before the load, and the requests in flight when ' +
+					`a load ended); the receiver got ${drained.webhooks.toLocaleString('en-US')} webhooks. The ` +
+					`consumer’s workerd used ${((consumerCpu / Math.max(1, drained.downloads)) * 1e6).toFixed(0)} µs ` +
+					'of CPU per download counted (its D1 writes and the webhook, signed and sent).',
+				'',
 				'workerd CPU/req: CPU time of the worker’s whole workerd process (median over rounds) divided by ' +
 					'requests served; unlike req/s it does not move when other processes take the cores. Other ' +
 					`processes used ${median(foreign).toFixed(2)} cores (median; max ${Math.max(...foreign).toFixed(2)}) ` +
@@ -410,6 +450,7 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 		)
 	} finally {
 		await Promise.all(workers.map((worker) => worker.dispose()))
+		await pipeline?.stop()
 		await new Promise((resolve) => origin.server.close(resolve))
 	}
 }

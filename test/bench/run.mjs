@@ -14,6 +14,10 @@ const BENCHMARKS = {
 		module: './redirect.ts',
 		about: 'GET /<id> → 302 through the whole worker, vs bare and Hono twins',
 	},
+	events: {
+		module: './events.ts',
+		about: 'what recording a download costs the worker that served it (report + drain), CPU per event',
+	},
 	stream: {
 		module: './stream.ts',
 		about: 'downloads streamed through the worker vs a bare relay and direct',

@@ -21,6 +21,26 @@ export interface HttpWorkerOptions {
 	durableObjects?: Readonly<Record<string, string>>
 	/** Also listen on a socket straight into the worker, skipping Miniflare's entry worker. */
 	directSocket?: boolean
+	/** Queue producer bindings: binding name → queue name. */
+	queueProducers?: Readonly<Record<string, string>>
+	/** Queues this worker consumes, with wrangler.toml's consumer settings. */
+	queueConsumers?: readonly QueueConsumer[]
+	/** D1 database bindings, each a fresh database in Miniflare's temp dir. */
+	d1Databases?: readonly string[]
+	/**
+	 * A dev registry shared with other workers: a queue this worker produces to may then be
+	 * consumed by a worker in another workerd (the broker forwards to it).
+	 */
+	devRegistryPath?: string
+}
+
+/** A `[[queues.consumers]]` entry, in Miniflare's words. */
+export interface QueueConsumer {
+	name: string
+	maxBatchSize?: number
+	maxBatchTimeout?: number
+	maxRetries?: number
+	deadLetterQueue?: string
 }
 
 export interface HttpWorker {
@@ -40,6 +60,10 @@ export async function serveWorker(options: HttpWorkerOptions): Promise<HttpWorke
 	const env: Bindings = {}
 	for (const [name, value] of Object.entries(options.vars ?? {})) env[name] = { type: 'text', value }
 	for (const name of options.kvNamespaces ?? []) env[name] = { type: 'kv' }
+	for (const name of options.d1Databases ?? []) env[name] = { type: 'd1' }
+	for (const [name, queue] of Object.entries(options.queueProducers ?? {}))
+		env[name] = { type: 'queue', name: queue }
+	const triggers = (options.queueConsumers ?? []).map((consumer) => ({ type: 'queue' as const, ...consumer }))
 	const exports: NonNullable<WorkerConfig['exports']> = {}
 	for (const [name, exportName] of Object.entries(options.durableObjects ?? {})) {
 		env[name] = { type: 'durable-object', worker: options.name, exportName }
@@ -49,7 +73,8 @@ export async function serveWorker(options: HttpWorkerOptions): Promise<HttpWorke
 	const mf = new Miniflare({
 		host: '127.0.0.1',
 		port: 0,
-		enableDevRegistry: false,
+		enableDevRegistry: options.devRegistryPath !== undefined,
+		...(options.devRegistryPath === undefined ? {} : { unsafeDevRegistryPath: options.devRegistryPath }),
 		telemetry: { enabled: false },
 		workers: [
 			{
@@ -64,6 +89,7 @@ export async function serveWorker(options: HttpWorkerOptions): Promise<HttpWorke
 					},
 					env,
 					exports,
+					...(triggers.length > 0 ? { triggers } : {}),
 				},
 				...(options.directSocket ? { dev: { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] } } : {}),
 			},

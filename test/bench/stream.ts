@@ -9,15 +9,19 @@ import os from 'node:os'
 import { join } from 'node:path'
 import type * as Presign from '../../src/cos/presign.ts'
 import {
+	appVars,
 	BUCKET,
 	CREDENTIALS,
 	createShare,
 	directUrl,
 	download,
+	drainEvents,
+	type EventsPipeline,
 	formatMib,
 	type Origin,
 	REGION,
 	serveApp,
+	startEventsPipeline,
 	startOrigin,
 } from './app-bench.ts'
 import { waitUntilOk } from './http-client.ts'
@@ -25,7 +29,7 @@ import { formatRatio, markdownTable, median } from './measure.ts'
 import { MIB, objectKey, objectMd5 } from './object-bytes.ts'
 import { startCpuMeter, watchProcess } from './procfs.ts'
 import { type HttpWorker, serveWorker } from './serve.ts'
-import { bundleTwin } from './worker-bundle.ts'
+import { bundleApp, bundleTwin } from './worker-bundle.ts'
 import { bundle, compatibilityDate, importBundle, runtimeVersions } from './workerd.ts'
 
 export interface StreamBenchOptions {
@@ -100,6 +104,7 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 	const dir = await mkdtemp(join(os.tmpdir(), 'coslink-bench-stream-'))
 	const workers: HttpWorker[] = []
 	let origin: Origin | undefined
+	let pipeline: EventsPipeline | undefined
 	try {
 		const [relayScript, presignScript] = await Promise.all([
 			bundleTwin('relay'),
@@ -142,7 +147,14 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 			directSocket: true,
 		})
 		workers.push(relay)
-		const app = await serveApp(theOrigin.url, { SIGN_TTL: '300', DEFAULT_DELIVERY: 'redirect' })
+		// Stats and webhooks on, as deployed: every download is an event, counted by the
+		// worker's consumer (its own workerd here) and sent as a webhook (app-bench.ts).
+		pipeline = await startEventsPipeline(await bundleApp(), appVars(theOrigin.url))
+		const app = await serveApp(
+			theOrigin.url,
+			{ SIGN_TTL: '300', DEFAULT_DELIVERY: 'redirect' },
+			pipeline.producer,
+		)
 		workers.push(app)
 		await waitUntilOk(new URL('/_/health', app.url))
 		const shareId = (size: number) => `stream-${size / MIB}mib`
@@ -196,10 +208,12 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 		// The cached row times hits only: fill the cache, then check the next answer is one.
 		const cachedUrl = new URL(`/${cachedId}`, directUrl(app))
 		await download(cachedUrl)
+		let throughApp = 1
 		let status: unknown
 		for (let i = 0; i < 50 && status !== 'coslink; hit'; i++) {
 			await new Promise((resolve) => setTimeout(resolve, 100))
 			status = (await download(cachedUrl)).headers['cache-status']
+			throughApp++
 		}
 		if (status !== 'coslink; hit')
 			throw new Error(`the cached share is not answered from the cache: ${status}`)
@@ -208,6 +222,7 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 		for (const path of paths) {
 			for (const size of path.sizes) {
 				const got = await download(path.url(size), true)
+				if (path.worker === app) throughApp++
 				if (got.bytes !== size || got.md5 !== expectedMd5.get(size))
 					throw new Error(`${path.name} delivered ${got.bytes} bytes (md5 ${got.md5}) for ${size}`)
 				if (path.worker === app) {
@@ -227,6 +242,7 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 				for (const size of path.sizes) {
 					const list = samples.get(keyOf(path, size)) ?? []
 					list.push(await measure(path, size))
+					if (path.worker === app) throughApp++
 					samples.set(keyOf(path, size), list)
 				}
 			}
@@ -271,6 +287,7 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 			)
 			.join('\n')
 
+		const drained = await drainEvents(pipeline)
 		const versions = runtimeVersions()
 		const cpus = os.cpus()
 		const originText =
@@ -314,6 +331,12 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 				'',
 				`MB/s per round:\n${spread}`,
 				'',
+				'Stats and webhooks on: the coslink worker reports every download to the EVENTS queue; the same ' +
+					'worker consumes it in a second workerd (as Cloudflare runs consumer invocations apart from the ' +
+					'requests), counting into STATS and sending each download as a webhook to a receiver in its own ' +
+					`process. Afterwards STATS counted ${drained.downloads} downloads for the ${throughApp} the ` +
+					`benchmark made through the worker, and the receiver got ${drained.webhooks} webhooks.`,
+				'',
 				'workerd CPU/GiB: CPU time of the worker’s whole workerd process per GiB delivered (all rounds); unlike ' +
 					'MB/s it does not move when other processes take the cores. Other processes used ' +
 					`${median(foreign).toFixed(2)} cores (median; max ${Math.max(...foreign).toFixed(2)}) during the ` +
@@ -324,6 +347,7 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 		)
 	} finally {
 		await Promise.all(workers.map((worker) => worker.dispose()))
+		await pipeline?.stop()
 		await origin?.stop()
 		await rm(dir, { recursive: true, force: true })
 	}

@@ -34,6 +34,9 @@ export interface CommonShareBody {
 	maxDownloads?: number
 	expiresAfterFirstDownload?: number
 	strict?: boolean
+	page?: boolean
+	/** false: the share sends no webhooks. */
+	webhook?: boolean
 }
 
 export interface FileShareBody extends CommonShareBody {

@@ -32,10 +32,13 @@ describe('GET /api/openapi.json', () => {
 			'/api/bucket',
 			'/api/shares',
 			'/api/shares/{id}',
+			'/api/shares/{id}/stats',
+			'/api/stats',
 			'/api/uploads',
 			'/api/uploads/abort',
 			'/api/uploads/complete',
 			'/api/uploads/parts',
+			'/api/webhooks/failures',
 		])
 		expect(Object.keys(paths['/api/shares/{id}'] ?? {}).sort()).toEqual(['delete', 'get', 'patch'])
 		for (const [path, item] of Object.entries(paths))
@@ -45,7 +48,7 @@ describe('GET /api/openapi.json', () => {
 				expect(Object.keys(operation.responses)).toContain('401')
 			}
 		expect(components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
-		expect(Object.keys(components.schemas)).toEqual(expect.arrayContaining(['Error', 'Share', 'ShareList']))
+		expect(Object.keys(components.schemas)).toEqual(expect.arrayContaining(['Error', 'Share', 'ShareList', 'ShareStats', 'Stats']))
 	})
 
 	it('names the server it is asked on, or PUBLIC_BASE_URL', async () => {

@@ -11,6 +11,7 @@ import { secure } from '../secure.ts'
 import { bucket } from './bucket.ts'
 import { send } from './send.ts'
 import { admin } from './shares.ts'
+import { statsApi } from './stats.ts'
 import { errorSchema } from './views.ts'
 
 export const api = new OpenAPIHono<AppEnv>()
@@ -18,6 +19,7 @@ export const api = new OpenAPIHono<AppEnv>()
 api.route('/api/shares', admin)
 api.route('/api/uploads', send)
 api.route('/api/bucket', bucket)
+api.route('/api', statsApi)
 
 api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
 	type: 'http',

@@ -20,6 +20,7 @@ import {
 	updateShare,
 	uploadUsage,
 } from '../../shares/store.ts'
+import { deleteReported, reportShare } from '../report.ts'
 import { shareUrlFor } from '../share-url.ts'
 import { cachedRecord, purgeCached } from './cache-purge.ts'
 import { adminGuard, openApiApp } from './openapi.ts'
@@ -183,6 +184,7 @@ admin.openapi(createShareRoute, async (c) => {
 	checkSent(c, built)
 	// Random IDs cannot collide in practice (77 bits); a taken slug is a 409 from the object.
 	const record = await createShare(c.env, built, now)
+	reportShare(c, 'created', record)
 	c.header('Location', `/api/shares/${encodeURIComponent(record.id)}`)
 	return recordResponse(c, record, 201, { extractionCode: code })
 })
@@ -246,7 +248,7 @@ admin.openapi(patchShareRoute, async (c) => {
 admin.openapi(deleteShareRoute, async (c) => {
 	const id = shareId(c)
 	const cached = await cachedRecord(c, id)
-	await deleteShare(c.env, id, ifMatch(c))
+	await deleteReported(c, id, () => deleteShare(c.env, id, ifMatch(c)))
 	await purgeCached(c, cached)
 	return c.body(null, 204)
 })

@@ -3,12 +3,14 @@
 // applied here too, on the same record and clock, and anything this path does not know
 // about goes the whole way through the app.
 import { readConfig } from '../../env.ts'
+import type { ProducerEnv, WaitUntil } from '../../events/producer.ts'
 import { isUnfurler } from '../../http/negotiate.ts'
 import { isShareId } from '../../shares/id.ts'
 import { shareState } from '../../shares/rules.ts'
 import type { FileShareRecord, ShareRecord } from '../../shares/schema.ts'
 import { peekShare } from '../../shares/store.ts'
 import { FILE_SHARE_VARY } from '../file/page.tsx'
+import { reportDelivery } from '../report.ts'
 import { memoizedRedirect } from './redirect.ts'
 
 // Fields whose meaning the memoized 302 already carries (or that do not touch delivery).
@@ -28,6 +30,7 @@ const UNDERSTOOD = new Set<string>([
 	'signTtl',
 	'note',
 	'bandwidthLimit',
+	'webhook',
 	'createdAt',
 	'updatedAt',
 	'revision',
@@ -59,8 +62,13 @@ function shareIdOf(url: string): { id: string; root: boolean } | undefined {
 	return isShareId(path) ? { id: path, root } : undefined
 }
 
-/** The warm 302 for this request, or undefined to let the app answer it. */
-export function warmRedirect(request: Request, env: unknown, now = Date.now()): Response | undefined {
+/** The warm 302 for this request, or undefined to let the app answer it; `ctx` records the download. */
+export function warmRedirect(
+	request: Request,
+	env: unknown,
+	now = Date.now(),
+	ctx?: WaitUntil,
+): Response | undefined {
 	const { method } = request
 	if (method !== 'GET' && method !== 'HEAD') return undefined
 	const kv = (env as { SHARES?: KVNamespace } | undefined)?.SHARES
@@ -78,7 +86,9 @@ export function warmRedirect(request: Request, env: unknown, now = Date.now()): 
 		return undefined
 	}
 	const response = memoizedRedirect(record, method, now, config)
+	if (!response) return undefined
 	// The share's own address answers bots differently, as the routed answer says too.
-	if (response && target.root) response.headers.set('Vary', FILE_SHARE_VARY)
+	if (target.root) response.headers.set('Vary', FILE_SHARE_VARY)
+	reportDelivery(request, env as ProducerEnv, ctx, record, 'redirect', 302, { key: record.key })
 	return response
 }

@@ -10,6 +10,7 @@ import { isLimited } from '../../shares/limits.ts'
 import type { FileShareRecord } from '../../shares/schema.ts'
 import { deliverFile } from '../deliver/file.ts'
 import { folderRoot } from '../folder/routes.tsx'
+import { reported, reportedBytes } from '../report.ts'
 import { serveUploadRoot } from '../upload/root.tsx'
 import { FILE_SHARE_VARY, filePage, PAGE_SHARE_VARY, showsPage } from './page.tsx'
 import { servePreview } from './preview.ts'
@@ -24,19 +25,21 @@ async function serveFile(c: Context<AppEnv>, record: FileShareRecord, negotiated
 		// whose button spends a download by POST.
 		if (c.req.method === 'HEAD') return deliverFile(c, record, config, now, { memoOwner: {} })
 		const remaining = record.maxDownloads === undefined ? undefined : record.maxDownloads - usage.downloads
-		return filePage(c, record, config, now, {
+		const page = await filePage(c, record, config, now, {
 			consumeUrl: `/_/consume/${encodeURIComponent(record.id)}`,
 			remainingDownloads: remaining,
 		})
+		return reported(c, record, 'page', page)
 	}
-	if (negotiated && showsPage(c, record)) return filePage(c, record, config, now)
+	if (negotiated && showsPage(c, record))
+		return reported(c, record, 'page', await filePage(c, record, config, now))
 	const response = await deliverFile(c, record, config, now, {
 		// A restricted share's signature is never reused for another request.
 		memoOwner: record.restricted ? {} : record,
 	})
 	// The same address answers a page or these bytes, depending on who asks.
 	if (negotiated) response.headers.set('Vary', record.page === true ? PAGE_SHARE_VARY : FILE_SHARE_VARY)
-	return response
+	return reportedBytes(c, record, response, { key: record.key })
 }
 
 function methodNotAllowed(c: Context<AppEnv>): never {

@@ -15,6 +15,7 @@ import { isLimited, type Usage } from '../../shares/limits.ts'
 import type { FolderShareRecord } from '../../shares/schema.ts'
 import { asFileShare, deliverFile } from '../deliver/file.ts'
 import { deliveryOf, presentationOf } from '../deliver/serving.ts'
+import { reported, reportedBytes } from '../report.ts'
 import { shareUrlFor } from '../share-url.ts'
 import { decodeCursor, type Listing, parseLimit } from './listing.ts'
 import { lastName, listing } from './share.ts'
@@ -146,21 +147,22 @@ async function serveLevel(c: Context<AppEnv>, record: FolderShareRecord, path: S
 		now,
 	})
 	const url = new URL(c.req.url)
-	if (page) return htmlListing(c, record, listed, url)
+	if (page) return reported(c, record, 'listing', await htmlListing(c, record, listed, url))
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
 	c.header('Cache-Control', NO_STORE)
 	c.header('Vary', 'Accept, Accept-Language, User-Agent')
-	return c.json(listed)
+	return reported(c, record, 'listing', c.json(listed))
 }
 
 /** One file inside the prefix, exactly as the file share of that key would deliver it. */
-function serveFile(c: Context<AppEnv>, record: FolderShareRecord, path: SharePath, now: number) {
+async function serveFile(c: Context<AppEnv>, record: FolderShareRecord, path: SharePath, now: number) {
 	const key = keyUnder(record.prefix, path)
 	if (key === undefined) throw notFound()
 	// Authorize lets a limited folder's files through only for a HEAD: the bytes of a GET
 	// leave through a ticket.
 	const options = record.restricted ? { memoOwner: {} } : {}
-	return deliverFile(c, asFileShare(record, key), c.var.config, now, options)
+	const response = await deliverFile(c, asFileShare(record, key), c.var.config, now, options)
+	return reportedBytes(c, record, response, { key, path: path.relative })
 }
 
 async function serveInside(c: Context<AppEnv>, next: Next) {

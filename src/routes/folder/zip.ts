@@ -11,6 +11,7 @@ import { type ZipMember, ZipMemberError, zipLength, zipStream } from '../../http
 import type { FolderShareRecord } from '../../shares/schema.ts'
 import { asFileShare } from '../deliver/file.ts'
 import { servingOf, signingInput } from '../deliver/serving.ts'
+import { reported } from '../report.ts'
 import { decodeCursor } from './listing.ts'
 import { lastName, listing } from './share.ts'
 
@@ -123,10 +124,14 @@ export async function zipResponse(
 }
 
 /** GET|HEAD /_/zip/:id/<dir>/: behind the pipeline, so a limited folder's GET arrives here only through its ticket. */
-export function serveZip(c: Context<AppEnv>): Promise<Response> {
+export async function serveZip(c: Context<AppEnv>): Promise<Response> {
 	const { record, now } = c.var.share
 	if (record.type !== 'folder') throw notFound()
 	const path = parseSharePath(new URL(c.req.url).pathname, 3)
 	if (path === undefined) throw notFound()
-	return zipResponse(c, record, path, c.req.query('recursive') === '1', now)
+	const response = await zipResponse(c, record, path, c.req.query('recursive') === '1', now)
+	return reported(c, record, 'zip', response, {
+		key: record.prefix + path.relative,
+		path: path.relative || '/',
+	})
 }

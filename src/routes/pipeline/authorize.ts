@@ -14,6 +14,7 @@ import type { ShareRecord } from '../../shares/schema.ts'
 import { consumeDownload } from '../../shares/store.ts'
 import type { TicketTarget } from '../../shares/tokens.ts'
 import { asFileShare, deliverProbe } from '../deliver/file.ts'
+import { reportSpend } from '../report.ts'
 import {
 	backFrom,
 	backWithin,
@@ -43,6 +44,7 @@ export async function spendDownload(
 	const { now } = c.var.share
 	const outcome = await consumeDownload(c.env, record.id, now)
 	if (!outcome.ok) throw notGranted(outcome.reason)
+	reportSpend(c, outcome.live.record, target, outcome.sequence)
 	return redirect(status, await ticketPath(c.var.config, outcome.live.record, outcome.sequence, target, now))
 }
 

@@ -9,6 +9,7 @@ import { signedCosRequest } from '../../cos/multipart.ts'
 import type { AppEnv } from '../../env.ts'
 import { AppError } from '../../errors.ts'
 import { commitUpload, holdsUpload } from '../../shares/store.ts'
+import { reportUpload, stableEventId } from '../report.ts'
 import { cosFailure, sendCos } from './cos.ts'
 import { readJson } from './json.ts'
 import { callFor, resolveUploadShare } from './live.ts'
@@ -49,5 +50,11 @@ confirmRoutes.post('/:id/uploads/confirm', async (c) => {
 	if (!head.ok) throw cosFailure(c, head.status, undefined)
 	const size = Number(head.headers.get('content-length') ?? '0')
 	if (!(await commitUpload(c.env, live.record.id, key, size))) throw notReserved()
+	// Confirming again is harmless: the same object version is the same event (one webhook).
+	const version = `${head.headers.get('etag') ?? ''} ${head.headers.get('last-modified') ?? ''}`
+	const contentType = head.headers.get('content-type') ?? 'application/octet-stream'
+	const name = key.slice(key.lastIndexOf('/') + 1)
+	const id = await stableEventId(live.record.id, key, version)
+	reportUpload(c, live.record, { key, name, size, contentType }, id)
 	return c.json({ key, size, confirmed: true })
 })

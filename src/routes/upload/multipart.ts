@@ -15,6 +15,7 @@ import {
 import { type AppEnv, requireLinkSecret } from '../../env.ts'
 import { AppError } from '../../errors.ts'
 import { commitUpload } from '../../shares/store.ts'
+import { reportUpload } from '../report.ts'
 import { cosFailure, sendCos, sendCosOk, uploadExists } from './cos.ts'
 import { readJson } from './json.ts'
 import { callFor, resolveUploadShare } from './live.ts'
@@ -90,6 +91,8 @@ multipartRoutes.post('/:id/uploads/complete', async (c) => {
 		throw new AppError('size_mismatch', `The parts add up to ${size} bytes, not the declared ${token.z}.`)
 	}
 	await commitUpload(c.env, live.record.id, token.k, size)
+	const contentType = head.headers.get('content-type') ?? 'application/octet-stream'
+	reportUpload(c, live.record, { key: token.k, name: token.n, size, contentType })
 	return c.json({ key: token.k, name: token.n, size, etag: result.etag }, 201)
 })
 

@@ -10,6 +10,7 @@ import { languageLinks } from '../../respond.tsx'
 import type { UploadShareRecord } from '../../shares/schema.ts'
 import { uploadUsage } from '../../shares/store.ts'
 import { MULTIPART_THRESHOLD } from '../../shares/upload-rules.ts'
+import { reported } from '../report.ts'
 import { shareUrlFor } from '../share-url.ts'
 
 /** Whether the link's quotas are used up by committed files: its page then takes none. */
@@ -63,7 +64,7 @@ export async function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRec
 		pageCsp(nonce, { connectSrc: ["'self'", bucketBaseUrl(config.target).origin] }),
 	)
 	const lang = pickLanguage(c.req.header('accept-language'), c.req.query('lang'))
-	return c.html(
+	const page = await c.html(
 		<UploadPage
 			lang={lang}
 			nonce={nonce}
@@ -84,4 +85,5 @@ export async function serveUploadRoot(c: Context<AppEnv>, record: UploadShareRec
 			languageLinks={languageLinks(url)}
 		/>,
 	)
+	return reported(c, record, 'page', page)
 }

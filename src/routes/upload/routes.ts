@@ -11,6 +11,7 @@ import { AppError } from '../../errors.ts'
 import { commitUpload } from '../../shares/store.ts'
 import { MAX_SINGLE_PUT, MULTIPART_THRESHOLD, partSizeFor } from '../../shares/upload-rules.ts'
 import { checkSameOrigin } from '../pipeline/gate.tsx'
+import { reportUpload } from '../report.ts'
 import { secure } from '../secure.ts'
 import { confirmRoutes } from './confirm.ts'
 import { cosCodeOf, cosFailure, readCosText, sendCos, sendCosOk } from './cos.ts'
@@ -139,6 +140,7 @@ uploadRoutes.put('/:id/uploads/:name{.+}', async (c) => {
 	await response.body?.cancel()
 	// COS accepted exactly `size` bytes (the length is signed): that is the confirmation.
 	await commitUpload(c.env, live.record.id, key, size)
+	reportUpload(c, live.record, { key, name, size, contentType: type })
 	return c.json({ key, name, size, etag: response.headers.get('etag') ?? '' }, 201)
 })
 
