@@ -191,6 +191,31 @@ describe('a scripted session through every route', () => {
 		await expectAnswer('get', '/api/shares/{id}', '/api/shares/oa-nothing', 404)
 	})
 
+	it('stats: one share, every share, a page of shares, webhook failures', async () => {
+		await fetch(`${e2e.stack.workerUrl}/oa-file`, { redirect: 'manual' }).then((res) => res.body?.cancel())
+		const stats = await expectAnswer<{ id: string }>(
+			'get',
+			'/api/shares/{id}/stats',
+			'/api/shares/oa-file/stats',
+			200,
+		)
+		expect(stats.id).toBe('oa-file')
+		await expectAnswer('get', '/api/shares/{id}/stats', '/api/shares/oa-folder/stats?interval=hour', 200)
+		await expectAnswer('get', '/api/shares/{id}/stats', '/api/shares/oa-file/stats?interval=week', 400)
+		await expectAnswer('get', '/api/shares/{id}/stats', '/api/shares/oa-nothing/stats', 404)
+		await expectAnswer('get', '/api/stats', '/api/stats', 200)
+		const page = await expectAnswer<{ top: { id: string }[] }>(
+			'get',
+			'/api/stats',
+			'/api/stats?ids=oa-file,oa-folder',
+			200,
+		)
+		expect(page.top.map((row) => row.id)).toEqual(['oa-file', 'oa-folder'])
+		await expectAnswer('get', '/api/stats', '/api/stats?from=yesterday', 400)
+		await expectAnswer('get', '/api/webhooks/failures', '/api/webhooks/failures', 200)
+		await expectAnswer('get', '/api/webhooks/failures', '/api/webhooks/failures?limit=0', 400)
+	})
+
 	it('shares: change with and without preconditions, delete', async () => {
 		const changed = await expectAnswer('patch', '/api/shares/{id}', '/api/shares/oa-file', 200, {
 			json: { note: 'changed', expiresAt: null, maxDownloads: null },
