@@ -34,3 +34,4 @@ app.fetch = (...args: Parameters<Route>) =>
 // The EVENTS queue (and its dead-letter queue) is consumed by this same worker.
 export default Object.assign(app, { queue: consumeEvents })
 export { ShareState } from './shares/state.ts'
+export { ConsoleState } from './console/state.ts'
