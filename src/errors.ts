@@ -254,8 +254,8 @@ export const VARIANTS = {
 	// anywhere but the console's own pages.
 	console_cross_site: {
 		code: 'cross_site_request',
-		en: 'The admin console’s session works only from the console’s own pages.',
-		zh: '管理控制台的登录状态只能在控制台页面内使用。',
+		en: 'The admin console takes this only from its own pages.',
+		zh: '管理控制台只接受来自其自身页面的此类请求。',
 	},
 	// An upload link's visitor came to send files, not to get one.
 	upload_link_expired: {
