@@ -43,7 +43,7 @@ export default defineConfig({
 				],
 				test: {
 					name: 'workers',
-					include: ['test/{cos,shares,routes,http,pages,events}/**/*.test.{ts,tsx}'],
+					include: ['test/{cos,shares,routes,http,pages,events,console}/**/*.test.{ts,tsx}'],
 				},
 			},
 			{

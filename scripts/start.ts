@@ -65,6 +65,8 @@ coslink is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1
   worker        ${stack.workerUrl}
   COS emulator  ${stack.emulatorUrl}  (bucket objects in ${stack.emulatorRoot})
   health        ${stack.workerUrl}/_/health
+  admin console ${stack.workerUrl}/_/admin
+  admin token   ${stack.adminToken}
 
 Demo links:
 ${links}

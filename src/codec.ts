@@ -17,6 +17,11 @@ export function fromBase64url(text: string): Uint8Array | undefined {
 	return Uint8Array.from(binary, (char) => char.charCodeAt(0))
 }
 
+/** `bytes` random bytes (128 bits by default), base64url: ids and tokens nobody can guess. */
+export function randomBase64url(bytes = 16): string {
+	return base64url(crypto.getRandomValues(new Uint8Array(bytes)))
+}
+
 export const textToBase64url = (text: string): string => base64url(encoder.encode(text))
 
 /** The UTF-8 text of a base64url string; undefined when either layer is malformed. */

@@ -32,6 +32,18 @@ export interface Config {
 	ticketTtl?: number
 	/** Where POST /api/uploads puts sent files (SEND_PREFIX): a folder, ending with '/'. */
 	sendPrefix: string
+	/** The admin console's own host (CONSOLE_HOST), lowercase; undefined: any host serves it. */
+	consoleHost?: string | undefined
+	/** Cloudflare Access in front of the console (ACCESS_TEAM_DOMAIN and ACCESS_AUD), if set. */
+	access?: AccessSettings | undefined
+}
+
+/** A Cloudflare Access application: whose tokens sign in to the admin console. */
+export interface AccessSettings {
+	/** The team domain's origin, `https://<team>.cloudflareaccess.com`: every token's `iss`. */
+	teamDomain: string
+	/** The application's Audience (AUD) tag: a token's `aud` must name it. */
+	aud: string
 }
 
 export interface AppEnv {
@@ -151,6 +163,41 @@ function sendPrefix(env: Record<string, unknown>): string {
 	return value
 }
 
+/** CONSOLE_HOST: a bare host name (and port), such as admin.share.example.com. */
+function consoleHost(env: Record<string, unknown>): string | undefined {
+	const value = text(env, 'CONSOLE_HOST').toLowerCase()
+	if (value === '') return undefined
+	// Whatever a URL would read differently (a scheme, a path, a user, a default port) is refused.
+	if (URL.parse(`https://${value}`)?.host !== value)
+		throw new ConfigError('CONSOLE_HOST', 'must be a bare host name such as admin.share.example.com')
+	return value
+}
+
+/** ACCESS_TEAM_DOMAIN and ACCESS_AUD: both, or neither. */
+function access(env: Record<string, unknown>): AccessSettings | undefined {
+	const domain = text(env, 'ACCESS_TEAM_DOMAIN')
+	const aud = text(env, 'ACCESS_AUD')
+	if (domain === '' && aud === '') return undefined
+	if (domain === '') throw new ConfigError('ACCESS_TEAM_DOMAIN', 'is not set, and ACCESS_AUD needs it')
+	if (aud === '') throw new ConfigError('ACCESS_AUD', 'is not set, and ACCESS_TEAM_DOMAIN needs it')
+	const url = URL.parse(domain)
+	if (
+		url?.protocol !== 'https:' ||
+		url.username ||
+		url.password ||
+		url.pathname.length > 1 ||
+		url.search ||
+		url.hash
+	)
+		throw new ConfigError(
+			'ACCESS_TEAM_DOMAIN',
+			'must be an origin such as https://<team>.cloudflareaccess.com',
+		)
+	if (!/^[\x21-\x7e]{1,256}$/.test(aud))
+		throw new ConfigError('ACCESS_AUD', "must be the Access application's Audience (AUD) tag")
+	return { teamDomain: url.origin, aud }
+}
+
 export function parseConfig(env: Record<string, unknown>): Config {
 	const secretId = required(env, 'COS_SECRET_ID')
 	const secretKey = required(env, 'COS_SECRET_KEY')
@@ -218,6 +265,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
 		cacheMaxBytes,
 		ticketTtl,
 		sendPrefix: sendPrefix(env),
+		consoleHost: consoleHost(env),
+		access: access(env),
 		credentials: { secretId, secretKey, securityToken, expiresAt },
 		target,
 		signTtl,

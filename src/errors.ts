@@ -86,6 +86,11 @@ export const ERRORS = {
 		en: 'This form can only be sent from the share’s own page.',
 		zh: '请在分享页面上提交此表单。',
 	},
+	csrf_failed: {
+		status: 403,
+		en: 'The request did not carry the admin console’s security token. Reload the console and try again.',
+		zh: '请求缺少管理控制台的安全令牌，请刷新控制台后重试。',
+	},
 	too_many_attempts: {
 		status: 429,
 		en: 'Too many attempts from your network. Please wait a moment and try again.',
@@ -244,6 +249,13 @@ export const VARIANTS = {
 		code: 'share_not_found',
 		en: 'This folder has nothing at this path: it may have been moved or deleted.',
 		zh: '文件夹中没有这一项，可能已被移动或删除。',
+	},
+	// The admin console's sign-in, sign-out, or its session sent to the admin API from
+	// anywhere but the console's own pages.
+	console_cross_site: {
+		code: 'cross_site_request',
+		en: 'The admin console takes this only from its own pages.',
+		zh: '管理控制台只接受来自其自身页面的此类请求。',
 	},
 	// An upload link's visitor came to send files, not to get one.
 	upload_link_expired: {

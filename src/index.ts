@@ -5,6 +5,7 @@ import { AppError } from './errors.ts'
 import { consumeEvents } from './events/consumer.ts'
 import { errorResponse, onError } from './respond.tsx'
 import { api } from './routes/admin/api.ts'
+import { consoleRoutes } from './routes/console/routes.ts'
 import { withCacheStatus } from './routes/deliver/cache-status.ts'
 import { warmRedirect } from './routes/deliver/warm-redirect.ts'
 import { shareRoutes } from './routes/shares.ts'
@@ -13,10 +14,13 @@ import { system } from './routes/system/routes.ts'
 const app = new Hono<AppEnv>()
 
 // No global middleware: every response gets its security headers where it is built
-// (routes/secure.ts for the system and admin sub-apps, the share routes and the error
-// renderer themselves), which keeps the 302 hot path free of an extra async layer.
-// System routes first: nothing a user names can shadow them (slugs cannot start with '_').
+// (routes/secure.ts for the system and admin sub-apps, routes/console/guard.ts for the
+// console, the share routes and the error renderer themselves), which keeps the 302 hot path
+// free of an extra async layer.
+// System routes first, then the console (/_/admin): nothing a user names can shadow them
+// (slugs cannot start with '_').
 app.route('/', system)
+app.route('/', consoleRoutes)
 app.route('/', api)
 app.route('/', shareRoutes)
 
@@ -33,4 +37,5 @@ app.fetch = (...args: Parameters<Route>) =>
 
 // The EVENTS queue (and its dead-letter queue) is consumed by this same worker.
 export default Object.assign(app, { queue: consumeEvents })
+export { ConsoleState } from './console/state.ts'
 export { ShareState } from './shares/state.ts'

@@ -1,6 +1,6 @@
 // What happened to a link, as one small record per event: what the request path reports (after
 // its response), what the Queue carries and what the consumer counts and sends as webhooks.
-import { base64url } from '../codec.ts'
+import { randomBase64url } from '../codec.ts'
 import type { ShareType } from '../shares/schema.ts'
 
 /** Counted in the stats: a download, a page or listing shown, a bot's visit. */
@@ -77,5 +77,5 @@ export type EventMessage =
 
 /** A new event id: 128 random bits, base64url. */
 export function newEventId(): string {
-	return base64url(crypto.getRandomValues(new Uint8Array(16)))
+	return randomBase64url()
 }

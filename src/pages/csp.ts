@@ -31,3 +31,21 @@ export function pageCsp(nonce: string, options: { connectSrc?: readonly string[]
 		"frame-ancestors 'none'",
 	].join('; ')
 }
+
+/**
+ * The admin console's shell (pages/console-shell.tsx): its script and stylesheet are files of
+ * our own origin (no inline code at all, so no nonce); it talks to our API and, for uploads,
+ * to the bucket's origin; its previews may be blob: or data: images.
+ */
+export function consoleCsp(bucketOrigin: string): string {
+	return [
+		"default-src 'none'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src 'self' data: blob:",
+		`connect-src 'self' ${bucketOrigin}`,
+		"form-action 'self'",
+		"base-uri 'none'",
+		"frame-ancestors 'none'",
+	].join('; ')
+}

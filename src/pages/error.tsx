@@ -39,6 +39,7 @@ const TITLE_BY_CODE: Partial<Record<ErrorCode, MessageKey>> = {
 
 const TITLE_BY_VARIANT: Record<ErrorVariant, MessageKey> = {
 	path_not_found: 'errorPathNotFound',
+	console_cross_site: 'error403',
 	upload_link_expired: 'errorUploadExpired',
 }
 

@@ -2,6 +2,8 @@
 // for, so neither can be forged, moved to another share or outlive what it names.
 //   unlock token: u.<id>.<grant>.<expires>.<mac>                      (cookie and Bearer)
 //   ticket:       t.<id>.<grant>.<sequence>.<expires>.<target>.<mac>  (/_/t/<ticket>)
+// The admin console's session (src/console/session.ts) is sealed the same way, under a key of
+// its own derived from ADMIN_TOKEN:  s.<sid>.<expires>.<mac>
 // <grant> is the share's grant version (grant.ts): a change of what the share serves, of
 // its password or limits, or a new share under the same id, ends every token and ticket.
 // <target> is what a ticket was spent for: the file share itself, one file of a folder,
@@ -23,7 +25,8 @@ function keyFor(secret: string): Promise<CryptoKey> {
 	return key
 }
 
-async function mac(secret: string, payload: string): Promise<string> {
+/** HMAC-SHA256 of `payload` under `secret`, base64url. */
+export async function mac(secret: string, payload: string): Promise<string> {
 	const signature = await crypto.subtle.sign('HMAC', await keyFor(secret), encoder.encode(payload))
 	return base64url(new Uint8Array(signature))
 }
@@ -50,13 +53,19 @@ export interface TicketClaims extends UnlockClaims {
 const GRANT = /^[A-Za-z0-9_-]{1,64}$/
 const SECONDS = /^\d{1,12}$/
 
-async function seal(secret: string, fields: string[]): Promise<string> {
+/** `fields` joined by dots, and their MAC after one more dot. */
+export async function seal(secret: string, fields: string[]): Promise<string> {
 	const payload = fields.join('.')
 	return `${payload}.${await mac(secret, payload)}`
 }
 
 /** The fields of a sealed value of `kind` with `count` fields, once its MAC checks out. */
-async function unseal(secret: string, kind: string, count: number, value: string): Promise<string[] | null> {
+export async function unseal(
+	secret: string,
+	kind: string,
+	count: number,
+	value: string,
+): Promise<string[] | null> {
 	if (value.length > 4096) return null
 	const parts = value.split('.')
 	if (parts.length !== count + 1 || parts[0] !== kind) return null

@@ -161,6 +161,19 @@ export const en = {
 	unlockWrongCode: 'That code is not right. Check it and try again.',
 	unlockTooMany: 'Too many attempts. Please wait a moment and try again.',
 
+	consoleTitle: 'Admin console',
+	consoleSignInTitle: 'Sign in to the admin console',
+	consoleSignInIntro: 'Make, change and revoke the share links of this coslink.',
+	consoleTokenLabel: 'Admin token',
+	consoleSignIn: 'Sign in',
+	consoleTokenWhere: 'The token is the {secret} secret of this worker; {command} prints it when it starts.',
+	consoleAccessNote:
+		'Signing in through Cloudflare Access works too: open this page through its Access application.',
+	consoleWrongToken: 'That admin token is not right. Check it and try again.',
+	consoleTooMany: 'Too many attempts from your network. Please wait a moment and try again.',
+	consoleSignOut: 'Sign out',
+	consoleNoScript: 'The admin console needs JavaScript. Turn it on and reload this page.',
+
 	downloadsLeftOne: '{count} download left',
 	downloadsLeftOther: '{count} downloads left',
 	downloadsNone: 'All downloads of this link are used.',

@@ -163,6 +163,18 @@ export const zh: Messages = {
 	unlockWrongCode: '提取码不正确，请检查后重试。',
 	unlockTooMany: '尝试次数过多，请稍后再试。',
 
+	consoleTitle: '管理控制台',
+	consoleSignInTitle: '登录管理控制台',
+	consoleSignInIntro: '在这里创建、修改和撤销此 coslink 的分享链接。',
+	consoleTokenLabel: '管理令牌',
+	consoleSignIn: '登录',
+	consoleTokenWhere: '管理令牌即此 Worker 的 {secret} 密钥；运行 {command} 时会打印出来。',
+	consoleAccessNote: '也可以通过 Cloudflare Access 登录：经由它的 Access 应用打开此页面即可。',
+	consoleWrongToken: '管理令牌不正确，请检查后重试。',
+	consoleTooMany: '你所在网络的尝试次数过多，请稍后再试。',
+	consoleSignOut: '退出登录',
+	consoleNoScript: '管理控制台需要 JavaScript，请启用后刷新此页面。',
+
 	downloadsLeftOne: '还可下载 {count} 次',
 	downloadsLeftOther: '还可下载 {count} 次',
 	downloadsNone: '此链接的下载次数已用完。',

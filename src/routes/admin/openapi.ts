@@ -10,6 +10,7 @@ import type { ZodError } from 'zod'
 import { type AppEnv, readConfig } from '../../env.ts'
 import { AppError } from '../../errors.ts'
 import { NO_STORE } from '../../http/headers.ts'
+import { apiSession } from '../console/session.ts'
 import { secure } from '../secure.ts'
 import { hasAdminToken } from './auth.ts'
 import { errorSchema } from './views.ts'
@@ -65,9 +66,20 @@ const noStore = createMiddleware<AppEnv>(async (c, next) => {
 	if (c.res.ok) c.res.headers.set('Cache-Control', NO_STORE)
 })
 
+/**
+ * The bearer token, as scripts send it; or, on a request with no Authorization header at all,
+ * the admin console's session cookie, from the console's own pages only and with its CSRF
+ * token on every write (routes/console/session.ts).
+ */
 const adminToken = createMiddleware<AppEnv>(async (c, next) => {
 	const config = readConfig(c.env)
-	if (!(await hasAdminToken(c.req.header('authorization'), config.adminToken))) {
+	const authorization = c.req.header('authorization')
+	const session = authorization === undefined ? await apiSession(c, config) : undefined
+	if (session === false) {
+		c.header('WWW-Authenticate', 'Bearer realm="coslink"')
+		throw new AppError('unauthorized', 'The console session has ended: sign in again.')
+	}
+	if (session === undefined && !(await hasAdminToken(authorization, config.adminToken))) {
 		c.header('WWW-Authenticate', 'Bearer realm="coslink"')
 		throw new AppError('unauthorized', 'Send the admin token as "Authorization: Bearer <ADMIN_TOKEN>".')
 	}
@@ -104,7 +116,8 @@ export function errorResponses(statuses: Record<number, string>) {
 
 /** What any admin route can answer besides its own errors. */
 export const ADMIN_ERRORS = {
-	401: 'unauthorized: no admin token, or a wrong one (with WWW-Authenticate: Bearer).',
+	401: 'unauthorized: no admin token, or a wrong one (with WWW-Authenticate: Bearer), or an ended console session.',
+	403: "cross_site_request or csrf_failed: the admin console's session cookie sent from anywhere but the console's own pages, or a write without its x-csrf-token (the bearer token meets neither).",
 	500: 'internal_error, or misconfigured (naming the setting).',
 } as const
 

@@ -3,7 +3,7 @@
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { type AppEnv, type Config, requireLinkSecret } from '../../env.ts'
-import { AppError } from '../../errors.ts'
+import { AppError, type ErrorVariant } from '../../errors.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
 import { pickLanguage } from '../../http/negotiate.ts'
 import { newNonce, pageCsp } from '../../pages/csp.ts'
@@ -171,13 +171,15 @@ export async function ticketPath(
  * forms send `Origin: null` (every page has Referrer-Policy: no-referrer), so `null` passes
  * only when the browser vouches for the request as same-origin; a sandboxed frame elsewhere
  * also sends `null`, with `Sec-Fetch-Site: cross-site`. Clients that send neither header
- * (curl, scripts) are not browsers acting for someone else.
+ * (curl, scripts) are not browsers acting for someone else. `variant` words the refusal for
+ * another form than a share's (the admin console's sign-in).
  */
-export function checkSameOrigin(c: Context<AppEnv>): void {
+export function checkSameOrigin(c: Context<AppEnv>, variant?: ErrorVariant): void {
 	const site = c.req.header('sec-fetch-site')?.toLowerCase()
 	const origin = c.req.header('origin')
 	const crossSite = site === 'cross-site' || site === 'same-site'
 	const otherOrigin = origin !== undefined && origin !== 'null' && origin !== new URL(c.req.url).origin
 	const opaque = origin === 'null' && site !== undefined && site !== 'same-origin'
-	if (crossSite || otherOrigin || opaque) throw new AppError('cross_site_request')
+	if (crossSite || otherOrigin || opaque)
+		throw variant === undefined ? new AppError('cross_site_request') : AppError.of(variant)
 }
