@@ -26,6 +26,7 @@ console.warn = (...args: unknown[]) => {
 // COS emulator, real HTTP clients, a browser).
 export default defineConfig({
 	test: {
+		globalSetup: ['./test/setup/build-console.ts'],
 		projects: [
 			{
 				plugins: [
@@ -43,7 +44,7 @@ export default defineConfig({
 				],
 				test: {
 					name: 'workers',
-					include: ['test/{cos,shares,routes,http,pages,events}/**/*.test.{ts,tsx}'],
+					include: ['test/{cos,shares,routes,http,pages,events,console}/**/*.test.{ts,tsx}'],
 				},
 			},
 			{
