@@ -57,7 +57,7 @@ const en = {
 	// Create
 	newHeading: 'New link',
 	objectKey: 'Object key',
-	folderPrefix: 'Folder',
+	folderPrefix: 'Folder prefix',
 	folderHint: 'A prefix ending with "/", e.g. photos/2026/',
 	uploadPrefix: 'Uploads land in',
 	browse: 'Browse',
@@ -206,7 +206,7 @@ const zh: Words = {
 	shown: (n: number) => `已显示 ${n} 个`,
 	newHeading: '新建链接',
 	objectKey: '对象键',
-	folderPrefix: '文件夹',
+	folderPrefix: '文件夹前缀',
 	folderHint: '以“/”结尾的前缀，例如 photos/2026/',
 	uploadPrefix: '上传到',
 	browse: '浏览',
