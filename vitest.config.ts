@@ -26,6 +26,7 @@ console.warn = (...args: unknown[]) => {
 // COS emulator, real HTTP clients, a browser).
 export default defineConfig({
 	test: {
+		globalSetup: ['./test/setup/build-console.ts'],
 		projects: [
 			{
 				plugins: [

@@ -1,0 +1,134 @@
+// Small pieces every view uses: copy buttons, QR codes, status badges, field errors.
+import { useEffect, useRef, useState } from 'hono/jsx/dom'
+import { qrSvg } from '../../src/pages/qr.ts'
+import { useConsole } from './context.ts'
+import type { Status } from './types.ts'
+
+export function CopyButton(props: { text: string; label?: string; describedBy?: string }) {
+	const { t } = useConsole()
+	const [done, setDone] = useState(false)
+	useEffect(() => {
+		if (!done) return
+		const timer = setTimeout(() => setDone(false), 1500)
+		return () => clearTimeout(timer)
+	}, [done])
+	return (
+		<button
+			type="button"
+			class="btn small"
+			aria-describedby={props.describedBy}
+			onClick={async () => {
+				try {
+					await navigator.clipboard.writeText(props.text)
+					setDone(true)
+				} catch {
+					// No clipboard (an insecure origin): select the text for a manual copy.
+					window.prompt(props.label ?? t.copy, props.text)
+				}
+			}}
+		>
+			{done ? t.copied : (props.label ?? t.copy)}
+		</button>
+	)
+}
+
+/** The link as an inline SVG QR code: no image request, white tile in both schemes. */
+export function Qr(props: { text: string; label: string }) {
+	return (
+		<figure class="qrbox" role="img" aria-label={props.label}>
+			<div class="qr-tile" dangerouslySetInnerHTML={{ __html: qrSvg(props.text) }} />
+		</figure>
+	)
+}
+
+export function StatusBadge(props: { status: Status | 'revoked' }) {
+	const { t } = useConsole()
+	const words = {
+		active: t.statusActive,
+		scheduled: t.statusScheduled,
+		expired: t.statusExpired,
+		exhausted: t.statusExhausted,
+		revoked: t.statusRevoked,
+	}
+	return <span class={`status status-${props.status}`}>{words[props.status]}</span>
+}
+
+export function FieldError(props: { id: string; message?: string }) {
+	if (!props.message) return null
+	return (
+		<p class="field-error" id={props.id}>
+			{props.message}
+		</p>
+	)
+}
+
+/** A native modal dialog: focus moves in, Escape cancels, focus returns to the opener. */
+export function ConfirmDialog(props: {
+	open: boolean
+	title: string
+	body: string
+	confirm: string
+	busy?: boolean
+	error?: string
+	onConfirm: () => void
+	onCancel: () => void
+}) {
+	const { t } = useConsole()
+	const ref = useRef<HTMLDialogElement>(null)
+	useEffect(() => {
+		const dialog = ref.current
+		if (!dialog) return
+		if (props.open && !dialog.open) dialog.showModal()
+		if (!props.open && dialog.open) dialog.close()
+	}, [props.open])
+	return (
+		<dialog
+			ref={ref}
+			class="dialog"
+			aria-labelledby="dialog-title"
+			onCancel={(event: Event) => {
+				event.preventDefault()
+				props.onCancel()
+			}}
+		>
+			<h2 id="dialog-title">{props.title}</h2>
+			<p>{props.body}</p>
+			{props.error ? (
+				<p class="field-error" role="alert">
+					{props.error}
+				</p>
+			) : null}
+			<div class="row end">
+				<button type="button" class="btn" onClick={props.onCancel}>
+					{t.cancel}
+				</button>
+				<button type="button" class="btn danger" disabled={props.busy} onClick={props.onConfirm}>
+					{props.confirm}
+				</button>
+			</div>
+		</dialog>
+	)
+}
+
+export function Loading() {
+	const { t } = useConsole()
+	return (
+		<p class="muted" role="status">
+			{t.loading}
+		</p>
+	)
+}
+
+export function ErrorNote(props: { message: string; onRetry?: () => void }) {
+	const { t } = useConsole()
+	return (
+		<div class="note bad" role="alert">
+			<p>{props.message}</p>
+			{props.onRetry ? (
+				<button type="button" class="btn small" onClick={props.onRetry}>
+					{t.retry}
+				</button>
+			) : null}
+		</div>
+	)
+}
