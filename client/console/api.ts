@@ -6,11 +6,21 @@ export class ApiError extends Error {
 	readonly status: number
 	readonly code: string
 	readonly field: string | undefined
-	constructor(status: number, code: string, message: string, field?: string) {
+	/** What the worker knows about this request (English): "field: why". */
+	readonly detail: string | undefined
+	constructor(status: number, code: string, message: string, field?: string, detail?: string) {
 		super(message)
 		this.status = status
 		this.code = code
 		this.field = field
+		this.detail = detail
+	}
+
+	/** The most specific words there are: the detail's reason when it names the field. */
+	get reason(): string {
+		if (this.field && this.detail?.startsWith(`${this.field}: `))
+			return this.detail.slice(this.field.length + 2)
+		return this.detail ?? this.message
 	}
 }
 
@@ -30,7 +40,7 @@ function csrfToken(): string {
 }
 
 interface ErrorBody {
-	error?: { code?: string; message?: string; field?: string }
+	error?: { code?: string; message?: string; field?: string; detail?: string }
 }
 
 export async function api<T>(
@@ -68,6 +78,7 @@ export async function api<T>(
 			parsed.error?.code ?? `http_${res.status}`,
 			parsed.error?.message ?? `HTTP ${res.status}`,
 			parsed.error?.field,
+			parsed.error?.detail,
 		)
 	}
 	return { body: (text ? JSON.parse(text) : null) as T, etag: res.headers.get('etag') }

@@ -72,12 +72,7 @@ export function App(props: { lang: Lang }) {
 				<a href="#/bucket" aria-current={current('bucket')}>
 					{t.navBucket}
 				</a>
-				<a
-					class="lang"
-					href={`?lang=${switchTo}${location.hash}`}
-					lang={switchTo === 'zh' ? 'zh-CN' : 'en'}
-					aria-label={t.languageLabel}
-				>
+				<a class="lang" href={`?lang=${switchTo}${location.hash}`} lang={switchTo === 'zh' ? 'zh-CN' : 'en'}>
 					{t.language}
 				</a>
 			</nav>

@@ -146,7 +146,7 @@ export function CreateView(props: { params: URLSearchParams }) {
 			setCreated(share)
 		} catch (caught) {
 			if (caught instanceof ApiError && caught.field) {
-				setErrors({ [inputOf(caught.field)]: caught.message })
+				setErrors({ [inputOf(caught.field)]: caught.reason })
 				setFormError(t.fixFields)
 			} else setFormError(caught instanceof Error ? caught.message : String(caught))
 		}
@@ -183,7 +183,17 @@ export function CreateView(props: { params: URLSearchParams }) {
 		}
 	}
 
-	if (created) return <Created share={created} onAnother={() => setCreated(null)} go={go} />
+	if (created)
+		return (
+			<Created
+				share={created}
+				onAnother={() => {
+					setDraft(draftFrom(props.params))
+					setCreated(null)
+				}}
+				go={go}
+			/>
+		)
 
 	const described = (name: string, hint?: string) =>
 		[errors[name] ? `${name}-error` : '', hint ?? ''].filter(Boolean).join(' ') || undefined
@@ -396,10 +406,12 @@ export function CreateView(props: { params: URLSearchParams }) {
 							onChange={(event: Event) => set({ page: checked(event) })}
 						/>
 						<span>{t.downloadPage}</span>
-						<span class="hint" id="page-hint">
-							{t.downloadPageHint}
-						</span>
 					</label>
+				) : null}
+				{draft.type === 'file' ? (
+					<p class="hint check-hint" id="page-hint">
+						{t.downloadPageHint}
+					</p>
 				) : null}
 
 				<label class="field">

@@ -89,7 +89,7 @@ export function DetailView(props: { id: string }) {
 				setFieldErrors({ form: t.changedMeanwhile })
 				await load()
 			} else if (caught instanceof ApiError && caught.field)
-				setFieldErrors({ [caught.field === 'expiresIn' ? 'expiresAt' : caught.field]: caught.message })
+				setFieldErrors({ [caught.field === 'expiresIn' ? 'expiresAt' : caught.field]: caught.reason })
 			else setFieldErrors({ form: caught instanceof Error ? caught.message : String(caught) })
 		} finally {
 			setBusy(false)

@@ -2,6 +2,9 @@
 // build: one palette, light and dark, for every page the worker serves. Laid out for 390 px
 // first; wider screens get columns.
 export const CONSOLE_STYLES = `
+.console-top{display:flex;align-items:center;justify-content:space-between;gap:1rem;width:100%;max-width:72rem;margin:0 auto;padding:.75rem 1rem}
+.console-top form{margin:0}
+.console-top .signout{min-height:40px;padding:.4rem .9rem;font-size:.875rem}
 #console{width:100%;max-width:72rem;margin:0 auto;padding:0 1rem 3rem}
 #console h1{margin:1rem 0}
 #console h2{font-size:1.125rem;margin:0 0 .75rem}
@@ -46,7 +49,7 @@ border:1px solid var(--line);border-radius:10px;background:var(--card);color:var
 .fields legend{grid-column:1/-1}
 .check{display:flex!important;flex-wrap:wrap;gap:.25rem .6rem;align-items:center;margin:0 0 1rem;color:var(--fg)!important;font-weight:500!important;font-size:1rem!important}
 .check input{width:20px;height:20px;accent-color:var(--accent)}
-.check .hint{flex-basis:100%;margin:0 0 0 1.85rem}
+.check-hint{margin:-.75rem 0 1rem 1.85rem}
 .segmented{display:flex;gap:.5rem;border:0;margin:0 0 1.25rem;padding:0;flex-wrap:wrap}
 .segmented legend{margin-bottom:.4rem}
 .segmented label,.chip{position:relative;display:inline-flex!important}
@@ -113,6 +116,9 @@ border:1px solid var(--line);border-radius:10px;background:var(--card);color:var
 .totals div{background:var(--soft);border-radius:12px;padding:.6rem .8rem}
 .totals dd{font-size:1.375rem;font-weight:700}
 .chart{margin:0 0 1rem}
+.chart figcaption{max-width:none;margin:.25rem 0 0}
+#console h1.mono{font-size:1.375rem}
+#console .form .btn.primary{flex:0 1 auto;min-width:12rem}
 .chart svg{display:block;width:100%;height:160px}
 .chart .bar{fill:var(--accent)}
 .chart .axis{stroke:var(--line);stroke-width:1}

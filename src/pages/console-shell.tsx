@@ -6,6 +6,7 @@
 // nonce; a real sign-out form, so signing out works before (or without) the script.
 import { raw } from 'hono/html'
 import { type Lang, LOCALE, messages } from './i18n/index.ts'
+import { Logo } from './layout.tsx'
 
 export const CONSOLE_STYLESHEET = '/_/admin/assets/console.css'
 export const CONSOLE_SCRIPT = '/_/admin/assets/console.js'
@@ -39,10 +40,16 @@ export function ConsoleShell(props: ConsoleShellProps) {
 					<script type="module" src={CONSOLE_SCRIPT}></script>
 				</head>
 				<body>
-					<header>
+					<header class="console-top">
+						<a class="brand" href="/_/admin">
+							<Logo />
+							{t.brand}
+						</a>
 						<form method="post" action={LOGOUT_ACTION}>
 							<input type="hidden" name="csrf" value={props.csrf} />
-							<button type="submit">{t.consoleSignOut}</button>
+							<button type="submit" class="btn secondary signout">
+								{t.consoleSignOut}
+							</button>
 						</form>
 					</header>
 					<div id="console" data-lang={props.lang} data-via={props.via} data-base={props.base}></div>

@@ -22,7 +22,7 @@ export interface LayoutProps {
 
 const LANGUAGE_NAMES: Record<Lang, string> = { en: 'English', zh: '中文' }
 
-function Logo() {
+export function Logo() {
 	return raw(
 		'<svg viewBox="0 0 32 32" aria-hidden="true" focusable="false"><rect width="32" height="32" rx="8" fill="var(--accent)"/>' +
 			'<path d="M13.5 18.5l5-5M12 15l-2 2a3.5 3.5 0 0 0 5 5l2-2M20 17l2-2a3.5 3.5 0 0 0-5-5l-2 2" fill="none" stroke="var(--on-accent)" stroke-width="2.2" stroke-linecap="round"/></svg>',
