@@ -124,6 +124,36 @@ describe('a scripted session through every route', () => {
 		}
 	})
 
+	it('every route refuses the console’s session cookie from another site with 403', async () => {
+		const login = await fetch(`${e2e.stack.workerUrl}/_/admin/login`, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/json',
+				accept: 'application/json',
+				'sec-fetch-site': 'same-origin',
+			},
+			body: JSON.stringify({ token: e2e.stack.adminToken }),
+		})
+		expect(login.status).toBe(204)
+		const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? ''
+		expect(cookie).toMatch(/^coslink-console=s\./)
+		for (const [template, item] of Object.entries(doc.paths)) {
+			if (template === '/_/health') continue
+			for (const method of Object.keys(item)) {
+				const path = template.replace('{id}', 'cross-site')
+				const init: Call = {
+					token: false,
+					method: method.toUpperCase(),
+					headers: { cookie, 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+				}
+				if (method === 'post' || method === 'patch') init.json = {}
+				const res = await call(path, init)
+				expect(res.status, `${method} ${template}`).toBe(403)
+				await check(method, template, res)
+			}
+		}
+	})
+
 	it('every route with a body refuses one that is too large (413) or not JSON (415)', async () => {
 		await expectAnswer('post', '/api/shares', '/api/shares', 201, { json: { id: 'oa-body', key: 'a.txt' } })
 		for (const [template, item] of Object.entries(doc.paths))

@@ -98,6 +98,13 @@ describe('POST /_/admin/login', () => {
 		expect(await shell.text()).toContain('<div id="console"')
 	})
 
+	it('keeps Secure and __Host- on plain http to any other host: no clear-text session over a network', async () => {
+		const res = await postLogin(ADMIN_TOKEN, { origin: 'http://share.example.com' })
+		const cookie = res.headers.getSetCookie()[0] ?? ''
+		expect(cookie).toMatch(/^__Host-coslink-console=s\./)
+		expect(cookie.split('; ')).toContain('Secure')
+	})
+
 	it('gives a JSON client 204 and the cookie', async () => {
 		const res = await consoleRequest('/_/admin/login', {
 			method: 'POST',

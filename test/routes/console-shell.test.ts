@@ -28,7 +28,7 @@ describe('the console shell', () => {
 		expect(html).toContain(`<meta name="coslink-csrf" content="${csrf}"/>`)
 		expect(html).toMatch(
 			new RegExp(
-				`<header><form method="post" action="/_/admin/logout"><input type="hidden" name="csrf" value="${csrf}"/><button type="submit">Sign out</button></form></header>`,
+				`<header class="console-top">.*<form method="post" action="/_/admin/logout"><input type="hidden" name="csrf" value="${csrf}"/><button type="submit" class="btn secondary signout">Sign out</button></form></header>`,
 			),
 		)
 	})
