@@ -2,10 +2,8 @@
 // in workerd over real HTTP, next to twins answering the identical 302 without any work: a
 // bare module worker (the ceiling of any worker here) and a one-route Hono app (what Hono
 // itself costs). Run with `npm run bench -- redirect`.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
-import { drainEvents, type EventsPipeline, startEventsPipeline } from './app-bench.ts'
+import { drainEvents, type EventsPipeline, startEventsPipeline, startHeadOrigin } from './app-bench.ts'
 import { forEachLimited, type RawResponse, rawGet, waitUntilOk } from './http-client.ts'
 import { type LoadResult, runLoad } from './load.ts'
 import { formatRate, formatRatio, markdownTable, median } from './measure.ts'
@@ -82,24 +80,6 @@ function direct(worker: HttpWorker): URL {
 	return worker.directUrl
 }
 
-/**
- * Answers the download page's HEAD (every few seconds, once the worker remembers it) like
- * COS would, without checking the signature: the redirect rows never reach it.
- */
-async function startHeadOrigin(): Promise<{ server: Server; url: string }> {
-	const server = createServer((request, response) => {
-		response.writeHead(request.method === 'HEAD' ? 200 : 405, {
-			'content-type': 'application/pdf',
-			'content-length': request.method === 'HEAD' ? '1572864' : '0',
-			'last-modified': 'Wed, 01 Jan 2025 00:00:00 GMT',
-			etag: '"bench"',
-		})
-		response.end()
-	})
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-	return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
-}
-
 async function createShare(
 	worker: HttpWorker,
 	id: string,
@@ -136,10 +116,10 @@ function checkSignedRedirect(response: RawResponse, what: string, signedPrefix: 
 		throw new Error(`${what} answered ${response.status} to ${target || '(no Location)'}`)
 }
 
-/** The real download page: 200, HTML naming the file and its size from the origin's HEAD. */
+/** The real download page: 200, HTML naming the file's size from the origin's HEAD (1.5 MiB). */
 function checkPage(response: RawResponse, what: string): void {
 	const body = new TextDecoder().decode(response.body)
-	if (response.status !== 200 || !body.includes('<html lang="zh-CN">') || !body.includes('1,572,864'))
+	if (response.status !== 200 || !body.includes('<html lang="zh-CN">') || !body.includes('1.5 MB'))
 		throw new Error(`${what} answered ${response.status} without the download page`)
 }
 
@@ -451,6 +431,6 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 	} finally {
 		await Promise.all(workers.map((worker) => worker.dispose()))
 		await pipeline?.stop()
-		await new Promise((resolve) => origin.server.close(resolve))
+		await origin.stop()
 	}
 }
