@@ -48,7 +48,9 @@ describe('GET /api/openapi.json', () => {
 				expect(Object.keys(operation.responses)).toContain('401')
 			}
 		expect(components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
-		expect(Object.keys(components.schemas)).toEqual(expect.arrayContaining(['Error', 'Share', 'ShareList', 'ShareStats', 'Stats']))
+		expect(Object.keys(components.schemas)).toEqual(
+			expect.arrayContaining(['Error', 'Share', 'ShareList', 'ShareStats', 'Stats']),
+		)
 	})
 
 	it('names the server it is asked on, or PUBLIC_BASE_URL', async () => {
