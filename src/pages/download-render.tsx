@@ -29,8 +29,9 @@ interface Template {
 	slots: Slot[]
 }
 
-// A page is ~16 KB of markup and its key a few hundred bytes (a text preview's up to 8 KB more):
-// at most ~1.6 MB. null: this input's page did not survive the check below; render it each time.
+// A page is ~16 K characters (32 KB as the two-byte string any Chinese or "·" makes it) and its
+// key a few hundred (a text preview's up to 8 K more): at most ~3 MB. null: this input's page
+// did not survive the check in templateOf; it is rendered afresh each time.
 export const PAGE_MEMO_LIMIT = 64
 const templates = new BoundedMap<string, Template | null>(PAGE_MEMO_LIMIT)
 
