@@ -45,9 +45,12 @@ export function forgetRememberedPages(): void {
 	templates.clear()
 }
 
-// JSON writes NaN and ±Infinity as null and -0 as 0, and each of them renders differently:
-// keep them apart. (Dates reach this as their ISO string, through toJSON.)
-function keyPart(_name: string, value: unknown): unknown {
+// JSON writes NaN and ±Infinity as null and -0 as 0, and an invalid Date as null too (the
+// same as "no expiry"); each of them renders differently: keep them apart. A field holds one
+// type, so a number's or a Date's stand-in string cannot meet a real string there.
+function keyPart(this: unknown, name: string, value: unknown): unknown {
+	const original: unknown = (this as Record<string, unknown>)[name]
+	if (original instanceof Date && Number.isNaN(original.getTime())) return 'Invalid Date'
 	if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0)))
 		return Object.is(value, -0) ? '-0' : String(value)
 	return value

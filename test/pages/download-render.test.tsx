@@ -163,6 +163,14 @@ describe('renderDownloadPage', () => {
 		expect(new Set(keys).size).toBe(keys.length)
 	})
 
+	it('never takes an invalid date for no date at all', async () => {
+		expect(pageKey(input({ expiresAt: new Date(Number.NaN) }))).not.toBe(pageKey(input({ expiresAt: null })))
+		renderDownloadPage(input({ expiresAt: null }), view())
+		// As rendering it directly does: a page with an unwritable date is an error, never another page.
+		expect(() => renderDownloadPage(input({ expiresAt: new Date(Number.NaN) }), view())).toThrow(RangeError)
+		await expect(direct(input({ expiresAt: new Date(Number.NaN) }), view())).rejects.toThrow(RangeError)
+	})
+
 	it('remembers at most its limit of pages', () => {
 		const at = view()
 		for (let i = 0; i < PAGE_MEMO_LIMIT + 5; i++) renderDownloadPage(input({ note: `note ${i}` }), at)
