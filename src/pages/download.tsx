@@ -41,7 +41,13 @@ export interface DownloadPageProps {
 	note?: string | undefined
 	/** null or undefined: the link does not expire. */
 	expiresAt?: Date | null | undefined
+	/** Only the countdown may depend on it: download-render.tsx remembers everything else. */
 	now: Date
+	/**
+	 * The countdown as written, when not worked out from `now` and `expiresAt`: the rendered
+	 * page cache (download-render.tsx) puts its place-holders here.
+	 */
+	countdown?: Countdown | undefined
 	/** Absolute URL of the share (og:url, the copy field, the QR code). */
 	shareUrl: string
 	downloadUrl: string
@@ -61,6 +67,23 @@ export interface DownloadPageProps {
 	/** From qrSvg(shareUrl): markup built by us, inserted raw. */
 	qrSvg: string
 	languageLinks?: Record<Lang, string> | undefined
+}
+
+/** A live countdown's two per-view values: milliseconds left (for the script) and the words. */
+export interface Countdown {
+	ms: string
+	text: string
+}
+
+/** What the countdown says `now`, or undefined for a link that does not expire. */
+export function countdownAt(
+	expiresAt: Date | null | undefined,
+	now: Date,
+	lang: Lang,
+): Countdown | undefined {
+	if (!expiresAt) return undefined
+	const remainingMs = expiresAt.getTime() - now.getTime()
+	return { ms: String(remainingMs), text: formatRemaining(remainingMs, lang) }
 }
 
 function DownloadIcon() {
@@ -168,7 +191,9 @@ function Card(props: DownloadPageProps) {
 
 export function DownloadPage(props: DownloadPageProps) {
 	const t = messages(props.lang)
-	const remainingMs = props.expiresAt ? props.expiresAt.getTime() - props.now.getTime() : undefined
+	const countdown = props.expiresAt
+		? (props.countdown ?? countdownAt(props.expiresAt, props.now, props.lang))
+		: undefined
 	const category = fileCategory(props.fileName, props.contentType)
 	const spent = props.remainingDownloads !== undefined && props.remainingDownloads <= 0
 	// A link with one download left is not one to pass on: no copy field, no QR code.
@@ -193,13 +218,13 @@ export function DownloadPage(props: DownloadPageProps) {
 							{formatSize(props.size, props.lang)} ·{' '}
 							{typeLabel(props.fileName, props.contentType, props.lang)}
 						</p>
-						{props.expiresAt && remainingMs !== undefined ? (
+						{countdown ? (
 							<p class="expiry">
 								<span
-									data-remaining-ms={String(remainingMs)}
+									data-remaining-ms={countdown.ms}
 									data-words={JSON.stringify(remainingWords(props.lang))}
 								>
-									{formatRemaining(remainingMs, props.lang)}
+									{countdown.text}
 								</span>
 							</p>
 						) : (

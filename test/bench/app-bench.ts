@@ -5,7 +5,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { request } from 'node:http'
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -71,6 +72,36 @@ export function startOrigin(kind: OriginKind, dir: string, sizes: readonly numbe
 		})
 		child.once('exit', (code) => reject(new Error(`origin (${kind}) exited with ${code}: ${stderr.trim()}`)))
 	})
+}
+
+/** The object a HEAD origin describes: what the download page shows. */
+export const HEAD_OBJECT_SIZE = 1_572_864
+
+export interface HeadOrigin {
+	/** http://127.0.0.1:<port> */
+	url: string
+	stop(): Promise<void>
+}
+
+/**
+ * Answers the download page's HEAD (every few seconds, once the worker remembers it) like
+ * COS would, without checking the signature: a 1.5 MiB PDF. Redirects never reach it.
+ */
+export async function startHeadOrigin(): Promise<HeadOrigin> {
+	const server = createServer((req, response) => {
+		response.writeHead(req.method === 'HEAD' ? 200 : 405, {
+			'content-type': 'application/pdf',
+			'content-length': req.method === 'HEAD' ? String(HEAD_OBJECT_SIZE) : '0',
+			'last-modified': 'Wed, 01 Jan 2025 00:00:00 GMT',
+			etag: '"bench"',
+		})
+		response.end()
+	})
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	}
 }
 
 /** The Standard Webhooks spec's example secret: the benchmarks' receiver never checks it. */

@@ -14,6 +14,8 @@ export interface LoadOptions {
 	/** The status every response must have; any other fails the run. */
 	expectStatus: number
 	headers?: Record<string, string>
+	/** Called for every request: headers to send on top of `headers` (e.g. a language). */
+	nextHeaders?: () => Record<string, string>
 }
 
 export interface LoadResult {
@@ -54,6 +56,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
 					{
 						setupRequest(request) {
 							request.path = options.nextPath()
+							if (options.nextHeaders) request.headers = { ...request.headers, ...options.nextHeaders() }
 							return request
 						},
 					},

@@ -14,6 +14,10 @@ const BENCHMARKS = {
 		module: './redirect.ts',
 		about: 'GET /<id> → 302 through the whole worker, vs bare and Hono twins',
 	},
+	page: {
+		module: './page.ts',
+		about: 'the download page as a browser asks for it, vs a bare twin serving the same page',
+	},
 	events: {
 		module: './events.ts',
 		about: 'what recording a download costs the worker that served it (report + drain), CPU per event',

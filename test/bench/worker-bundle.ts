@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 /** Twin workers, test/bench/twins/<name>.js. */
-export type TwinName = 'bare-redirect' | 'hono-redirect' | 'relay'
+export type TwinName = 'bare-page' | 'bare-redirect' | 'hono-redirect' | 'relay'
 
 async function bundleEntry(entry: URL): Promise<string> {
 	const result = await build({

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { ERRORS, VARIANTS } from '../../src/errors.ts'
 import { en } from '../../src/pages/i18n/en.ts'
-import { formatBytes, formatDate, formatRemaining, formatSize } from '../../src/pages/i18n/format.ts'
+import {
+	FORMAT_MEMO_LIMIT,
+	formatBytes,
+	formatDate,
+	formatRemaining,
+	formatSize,
+	rememberedFormats,
+} from '../../src/pages/i18n/format.ts'
 import { zh } from '../../src/pages/i18n/zh.ts'
 
 const MINUTE = 60_000
@@ -80,5 +87,45 @@ describe('one voice in each language', () => {
 		expect(zh.unlockButton).toBe('提取文件')
 		expect(zh.expired).toBe('链接已过期')
 		expect(zh.error410).toBe('链接已过期')
+	})
+})
+
+describe('remembered sizes and dates', () => {
+	it('gives each language its own text for the same value, in any order of asking', () => {
+		const date = new Date('2027-01-02T03:04:00Z')
+		expect(formatDate(date, 'zh')).toBe('2027年1月2日 03:04（UTC）')
+		expect(formatDate(date, 'en')).toBe('Jan 2, 2027, 03:04 UTC')
+		expect(formatDate(date, 'zh')).toBe('2027年1月2日 03:04（UTC）')
+		expect(formatSize(1_572_864, 'zh')).toBe(formatSize(1_572_864, 'zh'))
+		expect(formatSize(1536, 'en')).toBe('1.5 kB')
+	})
+
+	it('gives two values their own texts, however close', () => {
+		expect(formatDate(new Date('2027-01-02T03:04:00Z'), 'en')).not.toBe(
+			formatDate(new Date('2027-01-02T03:05:00Z'), 'en'),
+		)
+		expect(formatSize(1023, 'en')).toBe('1,023 B')
+		expect(formatSize(1024, 'en')).toBe('1 kB')
+		// -0 writes differently from 0 and is never taken for it.
+		expect(formatSize(0, 'en')).toBe('0 B')
+		expect(formatSize(-0, 'en')).toBe('-0 B')
+		expect(formatSize(0, 'en')).toBe('0 B')
+	})
+
+	it('writes the same texts after its memory is full and has forgotten them', () => {
+		const first = [formatSize(1_572_864, 'en'), formatDate(new Date('2026-12-10T06:39:00Z'), 'zh')]
+		for (let i = 0; i < FORMAT_MEMO_LIMIT + 10; i++) {
+			formatSize(10_000 + i, 'en')
+			formatDate(new Date(Date.UTC(2030, 0, 1, 0, i)), 'zh')
+		}
+		expect(rememberedFormats()).toEqual({ sizes: FORMAT_MEMO_LIMIT, dates: FORMAT_MEMO_LIMIT })
+		expect([formatSize(1_572_864, 'en'), formatDate(new Date('2026-12-10T06:39:00Z'), 'zh')]).toEqual(first)
+		expect(first).toEqual(['1.5 MB', '2026年12月10日 06:39（UTC）'])
+	})
+
+	it('remembers nothing for a date that cannot be written', () => {
+		const before = rememberedFormats().dates
+		expect(() => formatDate(new Date(Number.NaN), 'en')).toThrow(RangeError)
+		expect(rememberedFormats().dates).toBe(before)
 	})
 })

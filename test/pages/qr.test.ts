@@ -1,6 +1,6 @@
 import { encode } from 'uqr'
 import { describe, expect, it } from 'vitest'
-import { qrSvg } from '../../src/pages/qr.ts'
+import { QR_MEMO_LIMIT, qrSvg, rememberedQrCount, rememberedQrSvg } from '../../src/pages/qr.ts'
 
 /** Reads the dark modules back out of the path qrSvg draws. */
 function modulesOf(svg: string, size: number): boolean[][] {
@@ -41,5 +41,29 @@ describe('qrSvg', () => {
 		expect(svg).not.toContain('script')
 		expect(svg).not.toContain('x.example')
 		expect(svg).toMatch(/^[\w\s<>="/:.#\-MhvzM]+$/)
+	})
+})
+
+describe('rememberedQrSvg', () => {
+	it('gives exactly the markup qrSvg makes for the same text', () => {
+		const url = 'https://share.example.com/remembered'
+		expect(rememberedQrSvg(url)).toBe(qrSvg(url))
+		expect(rememberedQrSvg(url)).toBe(qrSvg(url))
+	})
+
+	it('gives two shares their own codes', () => {
+		const a = rememberedQrSvg('https://share.example.com/share-a')
+		const b = rememberedQrSvg('https://share.example.com/share-b')
+		expect(a).not.toBe(b)
+		expect(a).toBe(qrSvg('https://share.example.com/share-a'))
+		expect(b).toBe(qrSvg('https://share.example.com/share-b'))
+	})
+
+	it('remembers at most its limit of codes', () => {
+		for (let i = 0; i < QR_MEMO_LIMIT + 5; i++) rememberedQrSvg(`https://share.example.com/many-${i}`)
+		expect(rememberedQrCount()).toBe(QR_MEMO_LIMIT)
+		expect(rememberedQrSvg('https://share.example.com/many-0')).toBe(
+			qrSvg('https://share.example.com/many-0'),
+		)
 	})
 })

@@ -156,6 +156,47 @@ describe('the page response', () => {
 		)
 	})
 
+	it('puts each response’s own nonce in its page and its CSP, the rest of the page unchanged', async () => {
+		await pageShare('hdr-same', { expiresIn: 86400 })
+		mockCos(PDF)
+		const pages = []
+		for (let i = 0; i < 3; i++) {
+			const res = await get('/hdr-same', { headers: CHROME_NAVIGATION })
+			const nonce = /'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1] ?? ''
+			const html = await res.text()
+			expect(html.match(/nonce="[^"]+"/g)).toEqual([`nonce="${nonce}"`, `nonce="${nonce}"`])
+			pages.push(html.replaceAll(nonce, 'NONCE').replace(/data-remaining-ms="\d+"/, ''))
+		}
+		expect(new Set(pages).size).toBe(1)
+	})
+
+	it('shows an edited note on the very next view, in each language', async () => {
+		await pageShare('hdr-edit', { note: 'First draft.' })
+		mockCos(PDF)
+		for (const lang of ['en', 'zh'])
+			expect(await (await get(`/hdr-edit?lang=${lang}`, { headers: CHROME_NAVIGATION })).text()).toContain(
+				'First draft.',
+			)
+		await adminRequest('/hdr-edit', { method: 'PATCH', json: { note: 'Final numbers.' } })
+		for (const lang of ['en', 'zh']) {
+			const html = await (await get(`/hdr-edit?lang=${lang}`, { headers: CHROME_NAVIGATION })).text()
+			expect(html).toContain('Final numbers.')
+			expect(html).not.toContain('First draft.')
+		}
+	})
+
+	it('never shows one share’s page for another with the same file', async () => {
+		await pageShare('hdr-one', { note: 'For Ann.' })
+		await pageShare('hdr-two', { note: 'For Bo.' })
+		mockCos(PDF)
+		const one = await (await get('/hdr-one', { headers: CHROME_NAVIGATION })).text()
+		const two = await (await get('/hdr-two', { headers: CHROME_NAVIGATION })).text()
+		expect(one).toContain('For Ann.')
+		expect(two).toContain('For Bo.')
+		expect(two).toContain('/hdr-two')
+		expect(two).not.toContain('/hdr-one')
+	})
+
 	const languages: [string, Record<string, string>, string, string][] = [
 		['no Accept-Language', {}, '', 'en'],
 		['zh-CN', { 'accept-language': 'zh-CN,zh;q=0.9' }, '', 'zh-CN'],

@@ -1,4 +1,5 @@
 // Sizes, dates and remaining time, formatted for a page's language with Intl.
+import { BoundedMap } from '../../bounded-map.ts'
 import { fill, type Lang, LOCALE, messages } from './index.ts'
 
 const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'] as const
@@ -43,8 +44,27 @@ function dateFormat(lang: Lang): Intl.DateTimeFormat {
 	return format
 }
 
+// Even a built formatter takes tens of µs a call, and a page shows the same few sizes and
+// dates view after view (a share's size, its expiry, the object's last change). Each text is a
+// pure function of its language and value, so that pair is the whole key: nothing else (no
+// share, no revision) could make a remembered text wrong. Bounded, least recently used first.
+export const FORMAT_MEMO_LIMIT = 512
+const sizes = new BoundedMap<string, string>(FORMAT_MEMO_LIMIT)
+const dates = new BoundedMap<string, string>(FORMAT_MEMO_LIMIT)
+
+/** How many sizes and dates are remembered (tests). */
+export function rememberedFormats(): { sizes: number; dates: number } {
+	return { sizes: sizes.size, dates: dates.size }
+}
+
 /** Human size in binary steps with SI-looking unit names, as file managers show it: "1.5 MB". */
 export function formatSize(bytes: number, lang: Lang): string {
+	// -0 prints as "-0 B" but as a key it would be "0": never remembered.
+	if (Object.is(bytes, -0)) return sizeText(bytes, lang)
+	return sizes.getOrMake(`${lang} ${bytes}`, () => sizeText(bytes, lang))
+}
+
+function sizeText(bytes: number, lang: Lang): string {
 	let value = bytes
 	let unit = 0
 	while (value >= 1024 && unit < UNITS.length - 1) {
@@ -72,7 +92,11 @@ export function formatBytes(bytes: number, lang: Lang): string {
  * the visitor's zone, and what it keeps saying without a script.
  */
 export function formatDate(date: Date, lang: Lang): string {
-	return `${dateFormat(lang).format(date)}${messages(lang).utc}`
+	// The time value is all a Date holds; an invalid one throws below and is never remembered.
+	return dates.getOrMake(
+		`${lang} ${date.getTime()}`,
+		() => `${dateFormat(lang).format(date)}${messages(lang).utc}`,
+	)
 }
 
 const MINUTE = 60_000

@@ -8,9 +8,9 @@ import { normalizeMediaType, storedMediaType } from '../../http/mime.ts'
 import { isUnfurler, pickLanguage, wantsPage } from '../../http/negotiate.ts'
 import { log } from '../../log.ts'
 import { newNonce, pageCsp } from '../../pages/csp.ts'
-import { DownloadPage, type TextPreview } from '../../pages/download.tsx'
+import type { TextPreview } from '../../pages/download.tsx'
+import { renderDownloadPage } from '../../pages/download-render.tsx'
 import { previewKind } from '../../pages/preview.ts'
-import { qrSvg } from '../../pages/qr.ts'
 import { languageLinks } from '../../respond.tsx'
 import type { FileShareRecord } from '../../shares/schema.ts'
 import { objectInfo } from '../deliver/object-info.ts'
@@ -24,24 +24,6 @@ export const PAGE_SHARE_VARY = 'Accept, User-Agent, Sec-Fetch-Mode'
 export const FILE_SHARE_VARY = 'User-Agent'
 /** The page itself also speaks the visitor's language. */
 const PAGE_VARY = 'Accept, Accept-Language, User-Agent, Sec-Fetch-Mode'
-
-// Encoding a QR code takes about 2 ms of CPU, more than the rest of the page; a share's
-// URL rarely changes, so remember the last few hundred codes (oldest forgotten first).
-const QR_LIMIT = 256
-const qrCodes = new Map<string, string>()
-
-function qrFor(url: string): string {
-	let svg = qrCodes.get(url)
-	if (svg === undefined) {
-		svg = qrSvg(url)
-		if (qrCodes.size >= QR_LIMIT) {
-			const oldest = qrCodes.keys().next()
-			if (!oldest.done) qrCodes.delete(oldest.value)
-		}
-		qrCodes.set(url, svg)
-	}
-	return svg
-}
 
 /**
  * Page or bytes for GET|HEAD /:id. A browser navigation to a page share gets the page;
@@ -138,28 +120,26 @@ export async function filePage(
 	const path = `/${encodeURIComponent(record.id)}`
 	const nonce = newNonce()
 	const previewText = kind === 'text' ? await textStart(c, record, config, now, info.size) : undefined
-	const page = (
-		<DownloadPage
-			lang={lang}
-			nonce={nonce}
-			fileName={look.filename}
-			size={info.size}
-			contentType={contentType}
-			lastModified={info.lastModified}
-			note={record.note}
-			expiresAt={record.expiresAt === undefined ? null : new Date(record.expiresAt)}
-			now={new Date(now)}
-			shareUrl={shareUrl}
-			downloadUrl={`${path}/download`}
-			consumeUrl={limits?.consumeUrl}
-			remainingDownloads={limits?.remainingDownloads}
-			previewKind={kind}
-			previewUrl={kind === 'none' ? undefined : `${path}/preview`}
-			previewText={previewText}
-			protected={record.passwordHash !== undefined}
-			qrSvg={qrFor(shareUrl)}
-			languageLinks={languageLinks(c.req.url)}
-		/>
+	const page = renderDownloadPage(
+		{
+			lang,
+			fileName: look.filename,
+			size: info.size,
+			contentType,
+			lastModified: info.lastModified,
+			note: record.note,
+			expiresAt: record.expiresAt === undefined ? null : new Date(record.expiresAt),
+			shareUrl,
+			downloadUrl: `${path}/download`,
+			consumeUrl: limits?.consumeUrl,
+			remainingDownloads: limits?.remainingDownloads,
+			previewKind: kind,
+			previewUrl: kind === 'none' ? undefined : `${path}/preview`,
+			previewText,
+			protected: record.passwordHash !== undefined,
+			languageLinks: languageLinks(c.req.url),
+		},
+		{ nonce, now: new Date(now) },
 	)
 	// The download button of a limited share is a form whose POST ends, through its ticket, at
 	// the bucket: Chromium checks form-action on every redirect hop.
