@@ -5,7 +5,7 @@ import { useState } from 'hono/jsx/dom'
 import { ApiError, api } from './api.ts'
 import { useConsole } from './context.ts'
 import { localInputValue } from './format.ts'
-import { CopyButton, FieldError, Qr } from './parts.tsx'
+import { CopyButton, FieldError, Qr, TextField } from './parts.tsx'
 import { isCorsFailure, sendFile } from './send.ts'
 import type { Kind, Share } from './types.ts'
 
@@ -334,18 +334,14 @@ export function CreateView(props: { params: URLSearchParams }) {
 						))}
 					</div>
 					{draft.protection === 'password' ? (
-						<label class="field">
-							<span>{t.password}</span>
-							<input
-								type="text"
-								name="password"
-								autocomplete="off"
-								value={draft.password}
-								aria-invalid={invalid('password')}
-								aria-describedby={described('password')}
-								onInput={(event: Event) => set({ password: value(event) })}
-							/>
-						</label>
+						<TextField
+							id="password"
+							name="password"
+							label={t.password}
+							value={draft.password}
+							error={errors.password}
+							onValue={(password: string) => set({ password })}
+						/>
 					) : null}
 					{draft.protection === 'code' ? <p class="hint">{t.codeHint}</p> : null}
 					<FieldError id="password-error" message={errors.password} />
@@ -354,22 +350,33 @@ export function CreateView(props: { params: URLSearchParams }) {
 				{draft.type === 'upload' ? (
 					<fieldset class="field fields">
 						<legend>{t.limits}</legend>
-						<NumberField name="maxFileSize" label={t.maxFileSize} draft={draft} set={set} errors={errors} />
-						<NumberField name="maxFiles" label={t.maxFiles} draft={draft} set={set} errors={errors} />
-						<label class="field">
-							<span>{t.extensions}</span>
-							<input
-								name="extensions"
-								value={draft.extensions}
-								aria-describedby={described('extensions', 'extensions-hint')}
-								aria-invalid={invalid('extensions')}
-								onInput={(event: Event) => set({ extensions: value(event) })}
-							/>
-							<span class="hint" id="extensions-hint">
-								{t.extensionsHint}
-							</span>
-							<FieldError id="extensions-error" message={errors.extensions} />
-						</label>
+						<TextField
+							id="maxFileSize"
+							name="maxFileSize"
+							type="number"
+							label={t.maxFileSize}
+							value={draft.maxFileSize}
+							error={errors.maxFileSize}
+							onValue={(v: string) => set({ maxFileSize: v })}
+						/>
+						<TextField
+							id="maxFiles"
+							name="maxFiles"
+							type="number"
+							label={t.maxFiles}
+							value={draft.maxFiles}
+							error={errors.maxFiles}
+							onValue={(v: string) => set({ maxFiles: v })}
+						/>
+						<TextField
+							id="extensions"
+							name="extensions"
+							label={t.extensions}
+							value={draft.extensions}
+							hint={t.extensionsHint}
+							error={errors.extensions}
+							onValue={(extensions: string) => set({ extensions })}
+						/>
 					</fieldset>
 				) : (
 					<fieldset class="field fields">
@@ -384,15 +391,25 @@ export function CreateView(props: { params: URLSearchParams }) {
 							<span>{t.oneTime}</span>
 						</label>
 						{draft.oneTime ? null : (
-							<NumberField
+							<TextField
+								id="maxDownloads"
 								name="maxDownloads"
+								type="number"
 								label={t.maxDownloads}
-								draft={draft}
-								set={set}
-								errors={errors}
+								value={draft.maxDownloads}
+								error={errors.maxDownloads}
+								onValue={(v: string) => set({ maxDownloads: v })}
 							/>
 						)}
-						<NumberField name="afterFirst" label={t.afterFirst} draft={draft} set={set} errors={errors} />
+						<TextField
+							id="afterFirst"
+							name="afterFirst"
+							type="number"
+							label={t.afterFirst}
+							value={draft.afterFirst}
+							error={errors.afterFirst}
+							onValue={(v: string) => set({ afterFirst: v })}
+						/>
 					</fieldset>
 				)}
 
@@ -414,19 +431,15 @@ export function CreateView(props: { params: URLSearchParams }) {
 					</p>
 				) : null}
 
-				<label class="field">
-					<span>{t.note}</span>
-					<textarea
-						name="note"
-						rows={2}
-						maxlength={1000}
-						aria-invalid={invalid('note')}
-						aria-describedby={described('note')}
-						value={draft.note}
-						onInput={(event: Event) => set({ note: (event.target as HTMLTextAreaElement).value })}
-					/>
-					<FieldError id="note-error" message={errors.note} />
-				</label>
+				<TextField
+					id="note"
+					name="note"
+					label={t.note}
+					value={draft.note}
+					multiline={true}
+					error={errors.note}
+					onValue={(note: string) => set({ note })}
+				/>
 
 				<details
 					class="more"
@@ -435,22 +448,15 @@ export function CreateView(props: { params: URLSearchParams }) {
 				>
 					<summary>{t.more}</summary>
 					<div class="fields">
-						<label class="field">
-							<span>{t.slug}</span>
-							<input
-								name="id"
-								value={draft.id}
-								autocomplete="off"
-								spellcheck={false}
-								aria-invalid={invalid('id')}
-								aria-describedby={described('id', 'id-hint')}
-								onInput={(event: Event) => set({ id: value(event) })}
-							/>
-							<span class="hint" id="id-hint">
-								{t.slugHint}
-							</span>
-							<FieldError id="id-error" message={errors.id} />
-						</label>
+						<TextField
+							id="id"
+							name="id"
+							label={t.slug}
+							value={draft.id}
+							hint={t.slugHint}
+							error={errors.id}
+							onValue={(id: string) => set({ id })}
+						/>
 						{draft.type !== 'upload' ? (
 							<label class="field">
 								<span>{t.delivery}</span>
@@ -469,23 +475,36 @@ export function CreateView(props: { params: URLSearchParams }) {
 							</label>
 						) : null}
 						{draft.type === 'file' ? (
-							<label class="field">
-								<span>{t.filename}</span>
-								<input
-									name="filename"
-									value={draft.filename}
-									aria-invalid={invalid('filename')}
-									aria-describedby={described('filename')}
-									onInput={(event: Event) => set({ filename: value(event) })}
-								/>
-								<FieldError id="filename-error" message={errors.filename} />
-							</label>
+							<TextField
+								id="filename"
+								name="filename"
+								label={t.filename}
+								value={draft.filename}
+								error={errors.filename}
+								onValue={(filename: string) => set({ filename })}
+							/>
 						) : null}
 						{draft.type === 'file' ? (
-							<NumberField name="cache" label={t.cache} draft={draft} set={set} errors={errors} />
+							<TextField
+								id="cache"
+								name="cache"
+								type="number"
+								label={t.cache}
+								value={draft.cache}
+								error={errors.cache}
+								onValue={(v: string) => set({ cache: v })}
+							/>
 						) : null}
 						{draft.type !== 'upload' ? (
-							<NumberField name="bandwidth" label={t.bandwidth} draft={draft} set={set} errors={errors} />
+							<TextField
+								id="bandwidth"
+								name="bandwidth"
+								type="number"
+								label={t.bandwidth}
+								value={draft.bandwidth}
+								error={errors.bandwidth}
+								onValue={(v: string) => set({ bandwidth: v })}
+							/>
 						) : null}
 					</div>
 				</details>
@@ -504,32 +523,6 @@ export function CreateView(props: { params: URLSearchParams }) {
 
 			{draft.type === 'file' ? <DropZone busy={busy} progress={progress} onFile={uploadAndShare} /> : null}
 		</section>
-	)
-}
-
-function NumberField(props: {
-	name: 'maxDownloads' | 'afterFirst' | 'cache' | 'bandwidth' | 'maxFileSize' | 'maxFiles'
-	label: string
-	draft: Draft
-	set: (patch: Partial<Draft>) => void
-	errors: Record<string, string>
-}) {
-	const error = props.errors[props.name]
-	return (
-		<label class="field">
-			<span>{props.label}</span>
-			<input
-				type="number"
-				inputmode="numeric"
-				min="1"
-				name={props.name}
-				value={props.draft[props.name]}
-				aria-invalid={error ? 'true' : undefined}
-				aria-describedby={error ? `${props.name}-error` : undefined}
-				onInput={(event: Event) => props.set({ [props.name]: (event.target as HTMLInputElement).value })}
-			/>
-			<FieldError id={`${props.name}-error`} message={error} />
-		</label>
 	)
 }
 

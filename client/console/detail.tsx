@@ -5,7 +5,7 @@ import { ApiError, api } from './api.ts'
 import { DownloadsChart } from './chart.tsx'
 import { useConsole } from './context.ts'
 import { formatBytes, formatCount, formatTime, localInputValue } from './format.ts'
-import { ConfirmDialog, CopyButton, ErrorNote, FieldError, Loading, Qr, StatusBadge } from './parts.tsx'
+import { ConfirmDialog, CopyButton, ErrorNote, Loading, Qr, StatusBadge, TextField } from './parts.tsx'
 import type { Share, ShareStats } from './types.ts'
 
 interface EditDraft {
@@ -118,7 +118,6 @@ export function DetailView(props: { id: string }) {
 	if (!share || !draft) return <Loading />
 	const revoked = local.revoked.has(share.id)
 	const set = (patch: Partial<EditDraft>) => setDraft({ ...draft, ...patch })
-	const value = (event: Event) => (event.target as HTMLInputElement).value
 
 	return (
 		<section aria-labelledby="detail-heading" class="detail">
@@ -188,60 +187,45 @@ export function DetailView(props: { id: string }) {
 			{revoked ? null : (
 				<form class="card form" onSubmit={save} aria-labelledby="edit-heading" novalidate>
 					<h2 id="edit-heading">{t.edit}</h2>
-					<label class="field">
-						<span>{t.expiryAt}</span>
-						<input
-							type="datetime-local"
-							name="expiresAt"
-							value={draft.expiresAt}
-							aria-invalid={fieldErrors.expiresAt ? 'true' : undefined}
-							aria-describedby={fieldErrors.expiresAt ? 'edit-expiresAt-error' : undefined}
-							onInput={(event: Event) => set({ expiresAt: value(event) })}
-						/>
-						<FieldError id="edit-expiresAt-error" message={fieldErrors.expiresAt} />
-					</label>
-					<label class="field">
-						<span>{t.note}</span>
-						<textarea
-							name="note"
-							rows={2}
-							value={draft.note}
-							onInput={(event: Event) => set({ note: (event.target as HTMLTextAreaElement).value })}
-						/>
-						<FieldError id="edit-note-error" message={fieldErrors.note} />
-					</label>
+					<TextField
+						id="edit-expiresAt"
+						name="expiresAt"
+						label={t.expiryAt}
+						value={draft.expiresAt}
+						type="datetime-local"
+						error={fieldErrors.expiresAt}
+						onValue={(expiresAt: string) => set({ expiresAt })}
+					/>
+					<TextField
+						id="edit-note"
+						name="note"
+						label={t.note}
+						value={draft.note}
+						multiline={true}
+						error={fieldErrors.note}
+						onValue={(note: string) => set({ note })}
+					/>
 					{share.type !== 'upload' ? (
-						<label class="field">
-							<span>{t.maxDownloads}</span>
-							<input
-								type="number"
-								min="1"
-								inputmode="numeric"
-								name="maxDownloads"
-								value={draft.maxDownloads}
-								aria-invalid={fieldErrors.maxDownloads ? 'true' : undefined}
-								aria-describedby={fieldErrors.maxDownloads ? 'edit-maxDownloads-error' : undefined}
-								onInput={(event: Event) => set({ maxDownloads: value(event) })}
-							/>
-							<FieldError id="edit-maxDownloads-error" message={fieldErrors.maxDownloads} />
-						</label>
-					) : null}
-					<label class="field">
-						<span>{t.newPassword}</span>
-						<input
-							type="text"
-							name="password"
-							autocomplete="off"
-							value={draft.password}
-							disabled={draft.clearPassword}
-							aria-describedby="edit-password-hint"
-							onInput={(event: Event) => set({ password: value(event) })}
+						<TextField
+							id="edit-maxDownloads"
+							name="maxDownloads"
+							label={t.maxDownloads}
+							value={draft.maxDownloads}
+							type="number"
+							error={fieldErrors.maxDownloads}
+							onValue={(maxDownloads: string) => set({ maxDownloads })}
 						/>
-						<span class="hint" id="edit-password-hint">
-							{t.newPasswordHint}
-						</span>
-						<FieldError id="edit-password-error" message={fieldErrors.password} />
-					</label>
+					) : null}
+					<TextField
+						id="edit-password"
+						name="password"
+						label={t.newPassword}
+						value={draft.password}
+						hint={t.newPasswordHint}
+						disabled={draft.clearPassword}
+						error={fieldErrors.password}
+						onValue={(password: string) => set({ password })}
+					/>
 					{share.protected ? (
 						<label class="check">
 							<input

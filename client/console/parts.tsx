@@ -132,3 +132,57 @@ export function ErrorNote(props: { message: string; onRetry?: () => void }) {
 		</div>
 	)
 }
+
+/**
+ * A labelled text, number, date or multi-line field with its hint and its error, each tied
+ * to the control by aria-describedby, the error also by aria-invalid.
+ */
+export function TextField(props: {
+	/** The control's id; its hint and error get `<id>-hint` and `<id>-error`. */
+	id: string
+	name: string
+	label: string
+	value: string
+	onValue: (value: string) => void
+	error?: string
+	hint?: string
+	type?: 'text' | 'number' | 'datetime-local'
+	multiline?: boolean
+	disabled?: boolean
+}) {
+	const described =
+		[props.error ? `${props.id}-error` : '', props.hint ? `${props.id}-hint` : '']
+			.filter(Boolean)
+			.join(' ') || undefined
+	const common = {
+		id: props.id,
+		name: props.name,
+		value: props.value,
+		disabled: props.disabled,
+		'aria-invalid': props.error ? 'true' : undefined,
+		'aria-describedby': described,
+		onInput: (event: Event) => props.onValue((event.target as HTMLInputElement | HTMLTextAreaElement).value),
+	}
+	return (
+		<div class="field">
+			<label for={props.id}>{props.label}</label>
+			{props.multiline ? (
+				<textarea {...common} rows={2} maxlength={1000} />
+			) : (
+				<input
+					{...common}
+					type={props.type ?? 'text'}
+					autocomplete="off"
+					spellcheck={false}
+					{...(props.type === 'number' ? { min: '1', inputmode: 'numeric' } : {})}
+				/>
+			)}
+			{props.hint ? (
+				<span class="hint" id={`${props.id}-hint`}>
+					{props.hint}
+				</span>
+			) : null}
+			<FieldError id={`${props.id}-error`} message={props.error} />
+		</div>
+	)
+}
