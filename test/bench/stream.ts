@@ -26,6 +26,10 @@ import {
 } from './app-bench.ts'
 import { waitUntilOk } from './http-client.ts'
 import { formatRatio, markdownTable, median } from './measure.ts'
+
+/** Issue 17's floor for the stream against the bare relay. */
+const STREAM_GOAL = 0.95
+
 import { MIB, objectKey, objectMd5 } from './object-bytes.ts'
 import { startCpuMeter, watchProcess } from './procfs.ts'
 import { type HttpWorker, serveWorker } from './serve.ts'
@@ -275,6 +279,15 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 				])
 			}
 		}
+		// Issue 17: streaming through coslink keeps ≥ 0.95× a bare relay's throughput.
+		const streamed = paths.find((path) => path.name === 'coslink stream share')?.sizes ?? []
+		const goals = streamed.map((size) => {
+			const ratio = mbps('coslink stream share', size) / mbps('bare relay worker', size)
+			return (
+				`- coslink stream share, ${size / MIB} MiB: ${formatRatio(ratio)} the bare relay's MB/s ` +
+				`(goal ≥ ${STREAM_GOAL.toFixed(2)}×: ${ratio >= STREAM_GOAL ? 'met' : 'NOT met'})`
+			)
+		})
 		const foreign = [...samples.values()].flat().map((sample) => sample.foreignCores)
 		const spread = paths
 			.flatMap((path) =>
@@ -328,6 +341,8 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 					rows,
 					['left', 'right', 'right', 'right', 'right', 'right', 'right'],
 				),
+				'',
+				...goals,
 				'',
 				`MB/s per round:\n${spread}`,
 				'',
