@@ -68,6 +68,9 @@ describe('the admin console', () => {
 			await page.getByLabel('Note').fill('Made in the console')
 		})
 		expect(url).toMatch(new RegExp(`^${e2e.stack.workerUrl}/[0-9A-Za-z]{13}$`))
+		await b.page.setViewportSize({ width: 390, height: 900 })
+		await b.page.emulateMedia({ colorScheme: 'dark' })
+		await screenshot(b.page, 'console-created-en-390-dark')
 		const code = (await b.page.locator('#created-code').textContent()) ?? ''
 		expect(code).toMatch(/^[0-9a-z]{6}$/i)
 		expect((await fetchLink(url)).status).toBe(401)
@@ -194,6 +197,9 @@ describe('the admin console', () => {
 			)
 			.toBe('3')
 		expect(await b.page.locator('.chart svg rect.bar').count()).toBeGreaterThan(0)
+		await b.page.setViewportSize({ width: 390, height: 900 })
+		await b.page.emulateMedia({ colorScheme: 'dark' })
+		await screenshot(b.page, 'console-stats-en-390-dark')
 	})
 
 	it('signs out for good: the old session cookie no longer opens the API', async () => {
