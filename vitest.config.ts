@@ -51,6 +51,8 @@ export default defineConfig({
 				test: {
 					name: 'node',
 					environment: 'node',
+					// One stack for the e2e and browser files whose options fit it (see useE2eStack).
+					globalSetup: ['./test/setup/e2e-stack.ts'],
 					include: ['test/node/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],
 					testTimeout: 60_000,
 					hookTimeout: 120_000,
