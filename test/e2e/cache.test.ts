@@ -82,7 +82,7 @@ describe('edge cache under the local stack', () => {
 })
 
 describe('bandwidthLimit under the local stack (the emulator checks signatures with Tencent’s SDK)', () => {
-	const LIMITED_KEY = 'e2e/limited.bin'
+	const LIMITED_KEY = 'e2e/cache-limited.bin'
 	const LIMITED = deterministicBytes(50_000, 13)
 
 	beforeAll(async () => {

@@ -47,7 +47,7 @@ const POLL_EVERY_MS = 1000
 /** Enough downloads that polling a limited share (each poll spends one) never exhausts it. */
 const MANY_DOWNLOADS = 1_000_000
 
-const e2e = useE2eStack('crash', { seedShares: false })
+const e2e = useE2eStack('crash', { seedShares: false, ownStack: 'kills and restarts the worker' })
 
 type Restriction = { password: string } | { maxDownloads: number } | { strict: true } | Record<string, never>
 type Op =

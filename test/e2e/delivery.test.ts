@@ -24,7 +24,10 @@ const BIG_OBJECT_BYTES = 3 * 1024 * 1024 + 17
 const UNICODE_KEY = 'unicode/季度报告 Q3.txt'
 const UNICODE_NAME = '季度报告 最终版.txt'
 
-const e2e = useE2eStack('delivery', { bigObjectBytes: BIG_OBJECT_BYTES })
+const e2e = useE2eStack('delivery', {
+	bigObjectBytes: BIG_OBJECT_BYTES,
+	ownStack: 'downloads every demo share, the one-time one included, and sizes big/blob.bin',
+})
 
 describe('redirect delivery', () => {
 	const KEY = 'e2e/figures.bin'

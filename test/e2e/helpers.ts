@@ -3,14 +3,14 @@
 // fetch, the curl binary). Nothing here mocks anything.
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { XMLParser } from 'fast-xml-parser'
-import { afterAll, afterEach, beforeAll } from 'vitest'
-import { type Stack, type StackOptions, startStack } from '../../scripts/stack.ts'
+import { afterAll, afterEach, beforeAll, inject } from 'vitest'
+import { type DemoShare, type Stack, type StackOptions, startStack } from '../../scripts/stack.ts'
 import { pseudoRandomChunks } from '../emulator/samples.ts'
 import { type ObjectMeta, openObject } from '../emulator/store.ts'
 import { listProcesses, type ProcessInfo, processTree } from '../node/processes.ts'
@@ -105,12 +105,23 @@ export interface E2eStack extends Stack {
 	killWorker(beforeKill?: () => void): Promise<ProcessInfo[]>
 }
 
-export async function startE2eStack(options: Omit<StackOptions, 'stateDir' | 'log'> = {}): Promise<E2eStack> {
+/** What a suite may ask of its stack (useE2eStack's options). */
+export type E2eStackOptions = Omit<StackOptions, 'stateDir' | 'log'>
+
+/**
+ * `logFile`: every line is also appended to it, for the test files that share this stack
+ * (they run in other processes than the one that started it).
+ */
+export async function startE2eStack(options: E2eStackOptions = {}, logFile?: string): Promise<E2eStack> {
 	const stateDir = await mkdtemp(join(tmpdir(), 'coslink-e2e-'))
 	const logs: string[] = []
+	const log = (line: string) => {
+		logs.push(line)
+		if (logFile) appendFileSync(logFile, `${line}\n`)
+	}
 	let stack: Stack
 	try {
-		stack = await startStack({ ...options, stateDir, log: (line) => logs.push(line) })
+		stack = await startStack({ ...options, stateDir, log })
 	} catch (error) {
 		await rm(stateDir, { recursive: true, force: true })
 		throw new Error(`the stack did not start:\n${logs.slice(-40).join('\n')}`, { cause: error })
@@ -123,29 +134,10 @@ export async function startE2eStack(options: Omit<StackOptions, 'stateDir' | 'lo
 		await rm(stateDir, { recursive: true, force: true })
 		throw new Error(`expected the emulator and wrangler to lead 2 process groups, found ${groups.size}`)
 	}
-	const admin = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' }
 	return {
 		...stack,
 		logs,
-		link: (id) => `${stack.workerUrl}/${encodeURIComponent(id)}`,
-		async createShare(body) {
-			const res = await fetch(`${stack.workerUrl}/api/shares`, {
-				method: 'POST',
-				headers: admin,
-				body: JSON.stringify(body),
-			})
-			const text = await res.text()
-			if (res.status !== 201) throw new Error(`creating a share failed: ${res.status} ${text}`)
-			return JSON.parse(text) as ShareView
-		},
-		async deleteShare(id) {
-			const res = await fetch(`${stack.workerUrl}/api/shares/${encodeURIComponent(id)}`, {
-				method: 'DELETE',
-				headers: admin,
-			})
-			await res.body?.cancel()
-			return res.status
-		},
+		...adminClient(stack.workerUrl, stack.adminToken),
 		async killWorker(beforeKill) {
 			const leader = stack.workerPid()
 			if (leader === undefined) throw new Error('the worker is not running')
@@ -188,6 +180,102 @@ export async function startE2eStack(options: Omit<StackOptions, 'stateDir' | 'lo
 				await rm(stateDir, { recursive: true, force: true })
 			}
 		},
+	}
+}
+
+/** link, createShare and deleteShare of a stack's worker. */
+function adminClient(
+	workerUrl: string,
+	adminToken: string,
+): Pick<E2eStack, 'link' | 'createShare' | 'deleteShare'> {
+	const admin = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }
+	return {
+		link: (id) => `${workerUrl}/${encodeURIComponent(id)}`,
+		async createShare(body) {
+			const res = await fetch(`${workerUrl}/api/shares`, {
+				method: 'POST',
+				headers: admin,
+				body: JSON.stringify(body),
+			})
+			const text = await res.text()
+			if (res.status !== 201) throw new Error(`creating a share failed: ${res.status} ${text}`)
+			return JSON.parse(text) as ShareView
+		},
+		async deleteShare(id) {
+			const res = await fetch(`${workerUrl}/api/shares/${encodeURIComponent(id)}`, {
+				method: 'DELETE',
+				headers: admin,
+			})
+			await res.body?.cancel()
+			return res.status
+		},
+	}
+}
+
+// ---------------------------------------------------------------------------------------
+// The shared stack
+
+/**
+ * The stack test/setup/e2e-stack.ts starts once for the node project, and the options it
+ * starts with: the demo shares, and a small big/blob.bin. A suite whose options differ
+ * (other vars, another size of big/blob.bin) or that asks for `ownStack` gets one of its own.
+ */
+export const SHARED_STACK_OPTIONS = { seedShares: true, bigObjectBytes: 64 * 1024 } satisfies E2eStackOptions
+
+/** What the global setup hands every test file of the shared stack (plain data only). */
+export interface SharedStackInfo {
+	workerUrl: string
+	emulatorUrl: string
+	adminToken: string
+	secretId: string
+	secretKey: string
+	stateDir: string
+	emulatorRoot: string
+	shares: DemoShare[]
+	/** Every line the emulator and wrangler printed so far, one a line. */
+	logFile: string
+}
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		/** Set by test/setup/e2e-stack.ts, the node project's global setup. */
+		e2eStack: SharedStackInfo
+	}
+}
+
+/** Whether a suite asking for `options` can run on the shared stack. */
+export function fitsSharedStack(options: E2eStackOptions): boolean {
+	return (
+		options.port === undefined &&
+		options.vars === undefined &&
+		(options.bigObjectBytes === undefined || options.bigObjectBytes === SHARED_STACK_OPTIONS.bigObjectBytes)
+	)
+}
+
+/**
+ * A test file's handle on the shared stack: `logs` holds the lines printed since the handle
+ * was made; stopping, killing or restarting it is refused (the global setup stops it, and
+ * checks nothing it started is left running), and `dispose` leaves it running.
+ */
+function sharedStackHandle(info: SharedStackInfo | undefined): E2eStack {
+	if (!info) throw new Error('no shared stack: test/setup/e2e-stack.ts is the node project’s globalSetup')
+	const readLines = () => readFileSync(info.logFile, 'utf8').split('\n').slice(0, -1)
+	const from = readLines().length
+	const refuse = (what: string) => () => {
+		throw new Error(`${what}: this suite runs on the shared stack; give it { ownStack } in useE2eStack`)
+	}
+	const { logFile: _, ...data } = info
+	return {
+		...data,
+		get logs() {
+			return readLines().slice(from)
+		},
+		...adminClient(info.workerUrl, info.adminToken),
+		stop: refuse('stop()'),
+		workerPid: refuse('workerPid()'),
+		restartWorker: refuse('restartWorker()'),
+		killWorker: refuse('killWorker()'),
+		dispose: async () => {},
 	}
 }
 
@@ -379,13 +467,20 @@ export function parseHeaderBlocks(text: string): HeaderBlock[] {
 export const tempDir = (prefix: string) => mkdtemp(join(tmpdir(), `coslink-e2e-${prefix}-`))
 
 /**
- * One stack and one scratch folder per test file: started before its tests, stopped (and
- * checked for stray processes) after them, its output printed when a test fails.
+ * A stack and a scratch folder for a test file, its output printed when a test fails. The
+ * shared stack (see SHARED_STACK_OPTIONS) when the options fit it: the file must then use
+ * share ids, keys and prefixes of its own, and no state another file may change. Otherwise,
+ * or with `ownStack` (why, e.g. "kills the worker"), a stack of its own: started before its
+ * tests, stopped (and checked for stray processes) after them.
  */
-export function useE2eStack(name: string, options: Omit<StackOptions, 'stateDir' | 'log'> = {}) {
+export function useE2eStack(name: string, options: E2eStackOptions & { ownStack?: string } = {}) {
+	const { ownStack, ...stackOptions } = options
 	const context = {} as { stack: E2eStack; work: string }
 	beforeAll(async () => {
-		context.stack = await startE2eStack(options)
+		context.stack =
+			ownStack === undefined && fitsSharedStack(stackOptions)
+				? sharedStackHandle(inject('e2eStack'))
+				: await startE2eStack(stackOptions)
 		context.work = await tempDir(name)
 	})
 	afterAll(async () => {

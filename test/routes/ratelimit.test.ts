@@ -38,7 +38,7 @@ async function unlocksUntilRefused(id: string, ip: string, max: number, testEnv:
 describe('the UNLOCK_LIMIT binding', () => {
 	it('answers 429 too_many_attempts with Retry-After once a network passes the limit', async () => {
 		await createShare({ key: 'f.bin', id: 'rl-unlock', password: 'open sesame' })
-		const { granted, res } = await unlocksUntilRefused('rl-unlock', '198.51.100.20', UNLOCK_LIMIT * 2 + 1)
+		const { granted, res } = await unlocksUntilRefused('rl-unlock', '198.18.20.20', UNLOCK_LIMIT * 2 + 1)
 		expect(granted).toBeGreaterThanOrEqual(UNLOCK_LIMIT)
 		if (!res) throw new Error('never refused')
 		expect(res.status).toBe(429)
@@ -51,8 +51,8 @@ describe('the UNLOCK_LIMIT binding', () => {
 	it('counts each share on its own', async () => {
 		await createShare({ key: 'f.bin', id: 'rl-one', password: 'open sesame' })
 		await createShare({ key: 'f.bin', id: 'rl-two', password: 'open sesame' })
-		await unlocksUntilRefused('rl-one', '198.51.100.21', UNLOCK_LIMIT * 2 + 1)
-		expect((await unlock('rl-two', '198.51.100.21')).status).toBe(200)
+		await unlocksUntilRefused('rl-one', '198.18.20.21', UNLOCK_LIMIT * 2 + 1)
+		expect((await unlock('rl-two', '198.18.20.21')).status).toBe(200)
 	})
 
 	it('leaves unlocking to the Durable Object when the binding is absent', async () => {
@@ -60,7 +60,7 @@ describe('the UNLOCK_LIMIT binding', () => {
 		const withoutBinding = { ...env, UNLOCK_LIMIT: undefined }
 		const { granted } = await unlocksUntilRefused(
 			'rl-absent',
-			'198.51.100.22',
+			'198.18.20.22',
 			UNLOCK_LIMIT + 5,
 			withoutBinding,
 		)
@@ -70,7 +70,7 @@ describe('the UNLOCK_LIMIT binding', () => {
 
 describe('the MISS_LIMIT binding', () => {
 	it('refuses a network that asked for too many unknown ids across isolates', async () => {
-		const from = { headers: { 'cf-connecting-ip': '198.51.100.30', 'user-agent': 'curl/8.5.0' } }
+		const from = { headers: { 'cf-connecting-ip': '198.18.20.30', 'user-agent': 'curl/8.5.0' } }
 		let misses = 0
 		let refused: Response | undefined
 		while (!refused && misses < MISS_LIMIT * 2 + 2) {
