@@ -2,7 +2,7 @@
 // serves at /_/admin/assets/ without running the worker. Run by wrangler itself before
 // `wrangler dev` and `wrangler deploy` (wrangler.toml [build]) and by the tests' global setup.
 // The HTML comes from the worker (src/routes/console/), never from here.
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { build } from 'esbuild'
 import { CONSOLE_STYLES } from '../client/console/styles.ts'
@@ -21,8 +21,22 @@ const HEADERS = `/_/admin/assets/*
   Referrer-Policy: no-referrer
 `
 
+/**
+ * Writes `bytes` to `path` unless it already holds them, through a temporary file and a
+ * rename: every `wrangler dev` runs this build, and the tests' stacks start while others
+ * serve these very files, so a file is never missing or half-written, and an unchanged one
+ * is not touched at all (nothing for wrangler's asset watcher to see).
+ */
+async function publish(path: string, bytes: Uint8Array | string): Promise<void> {
+	const next = typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes)
+	const current = await readFile(path).catch(() => undefined)
+	if (current?.equals(next)) return
+	const temporary = `${path}.${process.pid}.tmp`
+	await writeFile(temporary, next)
+	await rename(temporary, path)
+}
+
 export async function buildConsole(options: { minify?: boolean } = {}): Promise<{ bytes: number }> {
-	await rm(out, { recursive: true, force: true })
 	await mkdir(assets, { recursive: true })
 	const result = await build({
 		entryPoints: [join(root, 'client', 'console', 'main.tsx')],
@@ -34,13 +48,16 @@ export async function buildConsole(options: { minify?: boolean } = {}): Promise<
 		jsxImportSource: 'hono/jsx/dom',
 		legalComments: 'none',
 		outfile: join(assets, 'console.js'),
-		write: true,
-		metafile: true,
+		write: false,
 		logLevel: 'warning',
 	})
-	await writeFile(join(assets, 'console.css'), STYLESHEET + CONSOLE_STYLES)
-	await writeFile(join(out, '_headers'), HEADERS)
-	const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
+	let bytes = 0
+	for (const file of result.outputFiles) {
+		bytes += file.contents.byteLength
+		await publish(file.path, file.contents)
+	}
+	await publish(join(assets, 'console.css'), STYLESHEET + CONSOLE_STYLES)
+	await publish(join(out, '_headers'), HEADERS)
 	return { bytes }
 }
 
