@@ -4,6 +4,7 @@
 import type { Child } from 'hono/jsx'
 import { type Lang, messages } from './i18n/index.ts'
 import { Layout } from './layout.tsx'
+import { StrokeIcon } from './parts.tsx'
 
 export interface ConsoleLoginProps {
 	lang: Lang
@@ -21,19 +22,10 @@ export interface ConsoleLoginProps {
 
 function KeyIcon() {
 	return (
-		<svg
-			viewBox="0 0 24 24"
-			aria-hidden="true"
-			focusable="false"
-			fill="none"
-			stroke="currentColor"
-			stroke-width="2"
-			stroke-linecap="round"
-			stroke-linejoin="round"
-		>
+		<StrokeIcon>
 			<circle cx="8" cy="15" r="4" />
 			<path d="M10.8 12.2 20 3M16 7l3 3M14 9l2 2" />
-		</svg>
+		</StrokeIcon>
 	)
 }
 

@@ -1,6 +1,7 @@
 // Pieces several pages share: what kind of file a name is (a word and an icon), dates that
 // the page's script puts in the visitor's zone, a limited link's notice, and link cards.
 import { raw } from 'hono/html'
+import type { Child } from 'hono/jsx'
 import { formatDate } from './i18n/format.ts'
 import { fill, type Lang, messages } from './i18n/index.ts'
 
@@ -174,4 +175,22 @@ export const CARD_IMAGE_PATH = '/_/card.png'
 /** The absolute address of the site's card picture for a share at `shareUrl`. */
 export function siteCardImage(shareUrl: string): string {
 	return new URL(CARD_IMAGE_PATH, shareUrl).href
+}
+
+/** A 24 px line icon in the text's colour, hidden from assistive tech (its words are beside it). */
+export function StrokeIcon(props: { children: Child }) {
+	return (
+		<svg
+			viewBox="0 0 24 24"
+			aria-hidden="true"
+			focusable="false"
+			fill="none"
+			stroke="currentColor"
+			stroke-width="2"
+			stroke-linecap="round"
+			stroke-linejoin="round"
+		>
+			{props.children}
+		</svg>
+	)
 }

@@ -4,7 +4,7 @@
 // file list, so a link preview or a guess at the address learns nothing either.
 import { type Lang, messages } from './i18n/index.ts'
 import { Layout } from './layout.tsx'
-import { CardMeta, restrictedCard, siteCardImage } from './parts.tsx'
+import { CardMeta, restrictedCard, StrokeIcon, siteCardImage } from './parts.tsx'
 
 export interface UnlockPageProps {
 	lang: Lang
@@ -31,19 +31,10 @@ export interface UnlockPageProps {
 
 function LockIcon() {
 	return (
-		<svg
-			viewBox="0 0 24 24"
-			aria-hidden="true"
-			focusable="false"
-			fill="none"
-			stroke="currentColor"
-			stroke-width="2"
-			stroke-linecap="round"
-			stroke-linejoin="round"
-		>
+		<StrokeIcon>
 			<rect x="4" y="11" width="16" height="10" rx="2" />
 			<path d="M8 11V7a4 4 0 0 1 8 0v4" />
-		</svg>
+		</StrokeIcon>
 	)
 }
 
