@@ -159,10 +159,9 @@ export async function allStats(
 		topQuery,
 	])
 	const rows = (top?.results ?? []) as { id: string; downloads: number }[]
-	if (!ids) return { totals: totalsOf((totals?.results[0] ?? null) as TotalsRow | null), top: rows }
-	const byId = new Map(rows.map((row) => [row.id, row.downloads]))
+	const downloads = new Map(rows.map((row) => [row.id, row.downloads]))
 	return {
 		totals: totalsOf((totals?.results[0] ?? null) as TotalsRow | null),
-		top: ids.map((id) => ({ id, downloads: byId.get(id) ?? 0 })),
+		top: ids ? ids.map((id) => ({ id, downloads: downloads.get(id) ?? 0 })) : rows,
 	}
 }

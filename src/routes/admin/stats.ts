@@ -24,7 +24,9 @@ const DEFAULT_TOP = 10
 const DEFAULT_FAILURES = 100
 const MAX_IDS = 200
 
-statsApi.use('/shares/:id/stats', ...adminGuard(0))
+// /shares/:id/stats is under /api/shares, whose sub-app's guard (routes/admin/shares.ts) runs
+// first for every path below it: a second guard here would check the token, or look the
+// console session up in its Durable Object, twice per request.
 statsApi.use('/stats', ...adminGuard(0))
 statsApi.use('/webhooks/*', ...adminGuard(0))
 
