@@ -3,6 +3,7 @@
 // no font, no request to anyone.
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
+import { PageMeta } from './layout.tsx'
 
 /** The parts of a JSON Schema (OpenAPI 3.1) the page shows. */
 export interface SchemaObject {
@@ -300,11 +301,7 @@ export function ApiDocsPage(props: { doc: OpenApiDocument; nonce: string; server
 			{raw('<!DOCTYPE html>')}
 			<html lang="en">
 				<head>
-					<meta charset="utf-8" />
-					<meta name="viewport" content="width=device-width, initial-scale=1" />
-					<meta name="robots" content="noindex, nofollow" />
-					<meta name="referrer" content="no-referrer" />
-					<meta name="color-scheme" content="light dark" />
+					<PageMeta />
 					<title>{doc.info.title}</title>
 					<style nonce={props.nonce}>{raw(STYLE)}</style>
 				</head>

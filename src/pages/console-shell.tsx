@@ -6,7 +6,7 @@
 // nonce; a real sign-out form, so signing out works before (or without) the script.
 import { raw } from 'hono/html'
 import { type Lang, LOCALE, messages } from './i18n/index.ts'
-import { Logo } from './layout.tsx'
+import { Logo, PageMeta } from './layout.tsx'
 
 export const CONSOLE_STYLESHEET = '/_/admin/assets/console.css'
 export const CONSOLE_SCRIPT = '/_/admin/assets/console.js'
@@ -29,11 +29,7 @@ export function ConsoleShell(props: ConsoleShellProps) {
 			{raw('<!doctype html>')}
 			<html lang={LOCALE[props.lang]}>
 				<head>
-					<meta charset="utf-8" />
-					<meta name="viewport" content="width=device-width, initial-scale=1" />
-					<meta name="robots" content="noindex, nofollow" />
-					<meta name="referrer" content="no-referrer" />
-					<meta name="color-scheme" content="light dark" />
+					<PageMeta />
 					<meta name="coslink-csrf" content={props.csrf} />
 					<title>{`${t.consoleTitle} · ${t.brand}`}</title>
 					<link rel="stylesheet" href={CONSOLE_STYLESHEET} />

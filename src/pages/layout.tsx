@@ -29,6 +29,19 @@ export function Logo() {
 	)
 }
 
+/** What every page's head starts with: no indexing, no Referer (a signed URL could leak), both schemes. */
+export function PageMeta() {
+	return (
+		<>
+			<meta charset="utf-8" />
+			<meta name="viewport" content="width=device-width, initial-scale=1" />
+			<meta name="robots" content="noindex, nofollow" />
+			<meta name="referrer" content="no-referrer" />
+			<meta name="color-scheme" content="light dark" />
+		</>
+	)
+}
+
 export function Layout(props: LayoutProps) {
 	const t = messages(props.lang)
 	return (
@@ -36,11 +49,7 @@ export function Layout(props: LayoutProps) {
 			{raw('<!DOCTYPE html>')}
 			<html lang={LOCALE[props.lang]}>
 				<head>
-					<meta charset="utf-8" />
-					<meta name="viewport" content="width=device-width, initial-scale=1" />
-					<meta name="robots" content="noindex, nofollow" />
-					<meta name="referrer" content="no-referrer" />
-					<meta name="color-scheme" content="light dark" />
+					<PageMeta />
 					<title>{props.title}</title>
 					{props.head}
 					<style nonce={props.nonce}>{raw(STYLESHEET)}</style>
