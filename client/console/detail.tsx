@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'hono/jsx/dom'
 import { ApiError, api } from './api.ts'
 import { DownloadsChart } from './chart.tsx'
-import { useConsole } from './context.ts'
+import { revokeShare, useConsole } from './context.ts'
 import { formatBytes, formatCount, formatTime, localInputValue } from './format.ts'
 import { ConfirmDialog, CopyButton, ErrorNote, Loading, Qr, StatusBadge, TextField } from './parts.tsx'
 import type { Share, ShareStats } from './types.ts'
@@ -99,9 +99,7 @@ export function DetailView(props: { id: string }) {
 	async function revoke() {
 		setBusy(true)
 		try {
-			await api('DELETE', path, { ifMatch: etag })
-			local.revoked.add(props.id)
-			local.created.delete(props.id)
+			await revokeShare(local, props.id, etag)
 			setConfirming(false)
 			go('#/')
 		} catch (caught) {

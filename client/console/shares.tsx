@@ -2,7 +2,7 @@
 // copy, QR, status, downloads and Revoke. One list request and one stats request per page.
 import { useEffect, useState } from 'hono/jsx/dom'
 import { ApiError, api } from './api.ts'
-import { useConsole } from './context.ts'
+import { revokeShare, useConsole } from './context.ts'
 import { formatCount, formatTime } from './format.ts'
 import { ConfirmDialog, CopyButton, ErrorNote, Loading, Qr, StatusBadge } from './parts.tsx'
 import type { Kind, ShareList, ShareSummary, Status } from './types.ts'
@@ -111,9 +111,7 @@ export function SharesView() {
 		if (!revoking) return
 		setBusy(true)
 		try {
-			await api('DELETE', `/api/shares/${encodeURIComponent(revoking.id)}`, { ifMatch: revoking.etag })
-			local.revoked.add(revoking.id)
-			local.created.delete(revoking.id)
+			await revokeShare(local, revoking.id, revoking.etag)
 			setRevoking(null)
 		} catch (caught) {
 			if (caught instanceof ApiError && caught.status === 412) {
