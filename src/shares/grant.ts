@@ -9,6 +9,8 @@ import type { ShareRecord } from './schema.ts'
 const encoder = new TextEncoder()
 // Records are immutable once parsed: digest each one once.
 const digests = new WeakMap<ShareRecord, Promise<string>>()
+// The same digests once computed, for the warm path, which answers before any await.
+const settled = new WeakMap<ShareRecord, string>()
 
 function material(record: ShareRecord): string {
 	return JSON.stringify([
@@ -27,10 +29,17 @@ function material(record: ShareRecord): string {
 export function grantVersion(record: ShareRecord): Promise<string> {
 	let digest = digests.get(record)
 	if (digest === undefined) {
-		digest = crypto.subtle
-			.digest('SHA-256', encoder.encode(material(record)))
-			.then((hash) => base64url(new Uint8Array(hash, 0, 12)))
+		digest = crypto.subtle.digest('SHA-256', encoder.encode(material(record))).then((hash) => {
+			const version = base64url(new Uint8Array(hash, 0, 12))
+			settled.set(record, version)
+			return version
+		})
 		digests.set(record, digest)
 	}
 	return digest
+}
+
+/** The grant version of `record` if this isolate has already computed it. */
+export function knownGrantVersion(record: ShareRecord): string | undefined {
+	return settled.get(record)
 }

@@ -10,12 +10,14 @@ import { shareState } from '../../shares/rules.ts'
 import type { FileShareRecord, ShareRecord } from '../../shares/schema.ts'
 import { peekShare } from '../../shares/store.ts'
 import { FILE_SHARE_VARY } from '../file/page.tsx'
+import { isKnownUnlocked } from '../pipeline/gate.tsx'
 import { reportDelivery } from '../report.ts'
 import { memoizedRedirect } from './redirect.ts'
 
-// Fields whose meaning the memoized 302 already carries (or that do not touch delivery).
-// A share with any other field (a download page, the edge cache, or whatever later work
-// adds: passwords, limits) is answered by its routes, which know what the field asks.
+// Fields whose meaning the memoized 302 already carries (or that do not touch delivery), and
+// a password, which is checked here against tokens already verified in this isolate. A
+// share with any other field (a download page, the edge cache, limits, strict, or whatever
+// later work adds) is answered by its routes, which know what the field asks.
 const UNDERSTOOD = new Set<string>([
 	'v',
 	'id',
@@ -34,6 +36,11 @@ const UNDERSTOOD = new Set<string>([
 	'createdAt',
 	'updatedAt',
 	'revision',
+	'passwordHash',
+	'passwordVersion',
+	'passwordKind',
+	// Set with a password alone here: limits and strict are not understood, so never warm.
+	'restricted',
 ])
 
 const DOWNLOAD = '/download'
@@ -84,6 +91,12 @@ export function warmRedirect(
 		config = readConfig(env as object)
 	} catch {
 		return undefined
+	}
+	// A protected share: only a visitor whose unlock this isolate has verified; anyone else
+	// is answered by the routes (the unlock page, a 401, or the token's first check).
+	if (record.passwordHash !== undefined) {
+		if (config.linkSecret === undefined) return undefined
+		if (!isKnownUnlocked(request.headers, record, config.linkSecret, now)) return undefined
 	}
 	const response = memoizedRedirect(record, method, now, config)
 	if (!response) return undefined

@@ -34,8 +34,10 @@ async function serveFile(c: Context<AppEnv>, record: FileShareRecord, negotiated
 	if (negotiated && showsPage(c, record))
 		return reported(c, record, 'page', await filePage(c, record, config, now))
 	const response = await deliverFile(c, record, config, now, {
-		// A restricted share's signature is never reused for another request.
-		memoOwner: record.restricted ? {} : record,
+		// Within a second the same record signs the same URL for everyone it lets through: an
+		// unlocked visitor of a protected share may have what any other was just given. A
+		// strict share's record is read anew per request, so its signature is never reused.
+		memoOwner: record,
 	})
 	// The same address answers a page or these bytes, depending on who asks.
 	if (negotiated) response.headers.set('Vary', record.page === true ? PAGE_SHARE_VARY : FILE_SHARE_VARY)

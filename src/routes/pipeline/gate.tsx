@@ -1,7 +1,7 @@
 // The pieces of authorization that authorize.ts and tickets.ts share: unlock tokens (cookie
 // or Bearer), the unlock page, tickets, and the same-origin rule for the forms' POSTs.
 import type { Context } from 'hono'
-import { getCookie } from 'hono/cookie'
+import { parse as parseCookie } from 'hono/utils/cookie'
 import { type AppEnv, type Config, requireLinkSecret } from '../../env.ts'
 import { AppError, type ErrorVariant } from '../../errors.ts'
 import { NO_STORE, SECURITY_HEADERS } from '../../http/headers.ts'
@@ -9,12 +9,19 @@ import { pickLanguage } from '../../http/negotiate.ts'
 import { newNonce, pageCsp } from '../../pages/csp.ts'
 import { UnlockPage } from '../../pages/unlock.tsx'
 import { languageLinks } from '../../respond.tsx'
-import { grantVersion } from '../../shares/grant.ts'
+import { grantVersion, knownGrantVersion } from '../../shares/grant.ts'
 import type { Grant } from '../../shares/limits.ts'
 import { expiresAtSeconds } from '../../shares/rules.ts'
 import type { ShareRecord } from '../../shares/schema.ts'
-import { openUnlockToken, signTicket, signUnlockToken, type TicketTarget } from '../../shares/tokens.ts'
+import {
+	openUnlockToken,
+	signTicket,
+	signUnlockToken,
+	type TicketTarget,
+	type UnlockClaims,
+} from '../../shares/tokens.ts'
 import { shareUrlFor } from '../share-url.ts'
+import { knownUnlock, rememberUnlock } from './unlock-memo.ts'
 
 /** How long an unlock lasts (cookie and token alike). */
 export const UNLOCK_TTL_SECONDS = 24 * 3600
@@ -36,10 +43,29 @@ export async function unlockToken(config: Config, record: ShareRecord, nowMs: nu
 	return { token, expires }
 }
 
-function bearer(header: string | undefined): string | undefined {
+function bearer(header: string | null): string | undefined {
 	const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
 	return match?.[1]
 }
+
+/** The unlock tokens a request offers for share `id`: its Bearer token, then its cookie. */
+function offeredTokens(headers: Headers, id: string): string[] {
+	const tokens: string[] = []
+	const token = bearer(headers.get('authorization'))
+	if (token !== undefined) tokens.push(token)
+	const cookies = headers.get('cookie')
+	if (cookies) {
+		const name = unlockCookieName(id)
+		const cookie = parseCookie(cookies, name)[name]
+		if (cookie !== undefined) tokens.push(cookie)
+	}
+	return tokens
+}
+
+// The id too: two shares created in the same millisecond with the same password differ by
+// nothing else a token could be checked against.
+const grants = (claims: UnlockClaims, record: ShareRecord, grant: string | undefined) =>
+	claims.id === record.id && claims.grant === grant
 
 /** Whether the request carries a live unlock of this share, as it is now. */
 export async function isUnlocked(
@@ -50,17 +76,33 @@ export async function isUnlocked(
 ): Promise<boolean> {
 	if (record.passwordHash === undefined) return true
 	const secret = requireLinkSecret(config)
-	for (const candidate of [
-		bearer(c.req.header('authorization')),
-		getCookie(c, unlockCookieName(record.id)),
-	]) {
-		if (candidate === undefined) continue
-		const claims = await openUnlockToken(secret, candidate, nowMs)
-		// The id too: two shares created in the same millisecond with the same password
-		// differ by nothing else a token could be checked against.
-		if (claims && claims.id === record.id && claims.grant === (await grantVersion(record))) return true
+	for (const token of offeredTokens(c.req.raw.headers, record.id)) {
+		let claims = knownUnlock(secret, token, nowMs) ?? null
+		if (claims === null) {
+			claims = await openUnlockToken(secret, token, nowMs)
+			if (claims) rememberUnlock(secret, token, claims)
+		}
+		if (claims && grants(claims, record, await grantVersion(record))) return true
 	}
 	return false
+}
+
+/**
+ * The same answer without waiting, for the warm path: true only for a token this isolate has
+ * already verified, for this share as it is now; false means "ask isUnlocked".
+ */
+export function isKnownUnlocked(
+	headers: Headers,
+	record: ShareRecord,
+	secret: string,
+	nowMs: number,
+): boolean {
+	const grant = knownGrantVersion(record)
+	if (grant === undefined) return false
+	return offeredTokens(headers, record.id).some((token) => {
+		const claims = knownUnlock(secret, token, nowMs)
+		return claims !== undefined && grants(claims, record, grant)
+	})
 }
 
 export type UnlockProblem = 'wrong' | 'too_many'
