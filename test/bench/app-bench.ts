@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { waitUntilOk } from './http-client.ts'
 import { MIB } from './object-bytes.ts'
 import type { OriginKind, OriginReady } from './origin.ts'
+import { cpuSeconds } from './procfs.ts'
 import { type HttpWorker, type HttpWorkerOptions, type QueueConsumer, serveWorker } from './serve.ts'
 import { bundleApp } from './worker-bundle.ts'
 
@@ -188,6 +189,22 @@ export async function startEventsPipeline(
  * Waits until the consumer has counted every event and its receiver has every webhook:
  * both figures unchanged for 3 s. Returns them, and how long that took.
  */
+/**
+ * Waits until the consumer's workerd has stopped working through a backlog (under 5% of a
+ * core over a quarter second), so the next load does not share the cores with the last one's
+ * events. Returns the seconds waited.
+ */
+export async function settleConsumer(pipeline: EventsPipeline, timeoutMs = 60_000): Promise<number> {
+	const began = performance.now()
+	const windowMs = 250
+	for (;;) {
+		const before = cpuSeconds(pipeline.consumer.pid)
+		await new Promise((resolve) => setTimeout(resolve, windowMs))
+		const busy = (cpuSeconds(pipeline.consumer.pid) - before) / (windowMs / 1000)
+		if (busy < 0.05 || performance.now() - began > timeoutMs) return (performance.now() - began) / 1000
+	}
+}
+
 export async function drainEvents(pipeline: EventsPipeline) {
 	const began = performance.now()
 	const figures = async () => {
