@@ -43,6 +43,21 @@ interface ErrorBody {
 	error?: { code?: string; message?: string; field?: string; detail?: string }
 }
 
+// Requests in flight mark <main> aria-busy: assistive technology waits to announce a view
+// until its data is in, and so can anything else that needs the view settled. The mark is
+// lifted a moment after the last answer, so that a request a view starts once the first
+// one's answer has rendered (a page's stats after its shares) keeps it busy throughout.
+let inFlight = 0
+let idleTimer: ReturnType<typeof setTimeout> | undefined
+
+function markBusy(delta: 1 | -1): void {
+	inFlight += delta
+	clearTimeout(idleTimer)
+	const main = document.getElementById('main')
+	if (inFlight > 0) main?.setAttribute('aria-busy', 'true')
+	else idleTimer = setTimeout(() => main?.removeAttribute('aria-busy'), 100)
+}
+
 export async function api<T>(
 	method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
 	path: string,
@@ -53,13 +68,27 @@ export async function api<T>(
 	if (options.json !== undefined) headers['content-type'] = 'application/json'
 	if (options.ifMatch) headers['if-match'] = options.ifMatch
 	if (options.lang) headers['accept-language'] = options.lang === 'zh' ? 'zh-CN' : 'en'
+	markBusy(1)
+	try {
+		return await send<T>(method, path, headers, options.json)
+	} finally {
+		markBusy(-1)
+	}
+}
+
+async function send<T>(
+	method: string,
+	path: string,
+	headers: Record<string, string>,
+	json: unknown,
+): Promise<ApiAnswer<T>> {
 	let res: Response
 	try {
 		res = await fetch(path, {
 			method,
 			headers,
 			credentials: 'same-origin',
-			body: options.json === undefined ? undefined : JSON.stringify(options.json),
+			body: json === undefined ? undefined : JSON.stringify(json),
 		})
 	} catch {
 		throw new ApiError(0, 'network', navigator.onLine ? 'The worker did not answer.' : 'You are offline.')

@@ -37,6 +37,9 @@ export function App(props: { lang: Lang }) {
 			window.scrollTo(0, 0)
 		}
 		addEventListener('hashchange', onHash)
+		// The address may have changed between the first render and this listener (a link
+		// followed while the app was still starting): catch up with it.
+		if (location.hash !== hash) setHash(location.hash)
 		whenSignedOut(() => setSignedOut(true))
 		return () => removeEventListener('hashchange', onHash)
 	}, [])
