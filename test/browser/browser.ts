@@ -59,6 +59,24 @@ export interface BrowserSession {
 	context: BrowserContext
 	page: Page
 	events: PageEvents
+	/** Set by useSharedPage() while its describe block runs. */
+	shared?: { context: BrowserContext; page: Page; events: PageEvents } | undefined
+}
+
+function newEvents(): PageEvents {
+	return { console: [], dialogs: [], pageErrors: [], downloads: [], responses: [] }
+}
+
+/** Records what `page` does into `events`; dialogs are dismissed at once. */
+function watch(page: Page, events: PageEvents): void {
+	page.on('console', (message) => events.console.push(`${message.type()}: ${message.text()}`))
+	page.on('dialog', (dialog) => {
+		events.dialogs.push(`${dialog.type()}: ${dialog.message()}`)
+		void dialog.dismiss().catch(() => undefined)
+	})
+	page.on('pageerror', (error) => events.pageErrors.push(error.message))
+	page.on('download', (download) => events.downloads.push(download))
+	page.on('response', (response) => events.responses.push(response))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -130,18 +148,16 @@ export function useBrowser(): BrowserSession {
 	})
 
 	beforeEach(async () => {
+		if (session.shared) {
+			Object.assign(session, session.shared)
+			// Each test sees only what happened during it.
+			for (const list of Object.values(session.events)) list.length = 0
+			return
+		}
 		session.context = await session.browser.newContext({ acceptDownloads: true, locale: 'en-US' })
 		session.page = await session.context.newPage()
-		const events: PageEvents = { console: [], dialogs: [], pageErrors: [], downloads: [], responses: [] }
-		session.events = events
-		session.page.on('console', (message) => events.console.push(`${message.type()}: ${message.text()}`))
-		session.page.on('dialog', (dialog) => {
-			events.dialogs.push(`${dialog.type()}: ${dialog.message()}`)
-			void dialog.dismiss().catch(() => undefined)
-		})
-		session.page.on('pageerror', (error) => events.pageErrors.push(error.message))
-		session.page.on('download', (download) => events.downloads.push(download))
-		session.page.on('response', (response) => events.responses.push(response))
+		session.events = newEvents()
+		watch(session.page, session.events)
 	})
 
 	afterEach(async ({ task }) => {
@@ -159,11 +175,32 @@ export function useBrowser(): BrowserSession {
 				throw new Error(`the page opened a dialog (a script ran): ${events.dialogs.join('; ')}`)
 			if (events.pageErrors.length > 0) throw new Error(`the page threw: ${events.pageErrors.join('; ')}`)
 		} finally {
-			await session.context?.close()
+			if (!session.shared) await session.context?.close()
 		}
 	})
 
 	return session
+}
+
+/**
+ * One context and page for every test of the calling describe block, instead of a fresh
+ * pair per test: for a matrix of looks at pages that keep no state, where a new context (a
+ * new renderer, axe compiled again) costs more than the look itself. Page errors and dialogs
+ * still fail the test they happened in. Call it inside a describe(), after useBrowser().
+ */
+export function useSharedPage(session: BrowserSession): void {
+	beforeAll(async () => {
+		const context = await session.browser.newContext({ acceptDownloads: true, locale: 'en-US' })
+		const page = await context.newPage()
+		const events = newEvents()
+		watch(page, events)
+		session.shared = { context, page, events }
+	})
+	afterAll(async () => {
+		const shared = session.shared
+		session.shared = undefined
+		await shared?.context.close()
+	})
 }
 
 // ---------------------------------------------------------------------------------------

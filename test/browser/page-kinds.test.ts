@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { axeViolations } from './axe.ts'
-import { screenshot, useBrowser } from './browser.ts'
+import { screenshot, useBrowser, useSharedPage } from './browser.ts'
 import { type PageServer, startPageServer } from './page-server.ts'
 
 const b = useBrowser()
@@ -80,6 +80,8 @@ function contrastOf(page: Page, selector: string): Promise<number> {
 }
 
 describe('every page kind', () => {
+	// The fixture pages keep no state: one page looks at all of them.
+	useSharedPage(b)
 	it.each(MATRIX)('$kind in $lang, $scheme, $width px', async ({ kind, path, lang, scheme, width }) => {
 		const page = b.page
 		await page.setViewportSize({ width, height: 900 })
