@@ -65,7 +65,8 @@ describe('the warm redirect of a protected share', () => {
 		expect(warmRedirect(request('/fastpw-none', bearer(fresh)), env, NOW)).toBeUndefined()
 		// A forged MAC is never remembered, however often it is tried.
 		const forged = `${token.slice(0, -4)}AAAA`
-		for (let i = 0; i < 3; i++) expect((await get('/fastpw-none', { headers: bearer(forged) })).status).toBe(401)
+		for (let i = 0; i < 3; i++)
+			expect((await get('/fastpw-none', { headers: bearer(forged) })).status).toBe(401)
 		expect(warmRedirect(request('/fastpw-none', bearer(forged)), env, NOW)).toBeUndefined()
 		expect((await get('/fastpw-none')).status).toBe(401)
 	})
