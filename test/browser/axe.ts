@@ -13,13 +13,19 @@ export interface AxeViolation {
 
 let source: Promise<string> | undefined
 
+/** axe-core's source, read once. */
+export function axeSource(): Promise<string> {
+	source ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+	return source
+}
+
 /** Violations of the given impacts (serious and critical by default), as plain data. */
 export async function axeViolations(
 	page: Page,
 	impacts: readonly string[] = ['serious', 'critical'],
 ): Promise<AxeViolation[]> {
-	source ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-	await page.evaluate(await source)
+	// A page whose context loads axe with every document (useSharedPage) already has it.
+	if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(await axeSource())
 	const violations = await page.evaluate(async () => {
 		interface Result {
 			id: string

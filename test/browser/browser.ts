@@ -15,6 +15,7 @@ import {
 } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { listProcesses, type ProcessInfo } from '../node/processes.ts'
+import { axeSource } from './axe.ts'
 import { resolveChromium } from './resolve-chromium.ts'
 
 export { resolveChromium } from './resolve-chromium.ts'
@@ -191,6 +192,10 @@ export function useBrowser(): BrowserSession {
 export function useSharedPage(session: BrowserSession): void {
 	beforeAll(async () => {
 		const context = await session.browser.newContext({ acceptDownloads: true, locale: 'en-US' })
+		// axe-core with every document, sent to the browser once instead of with every scan
+		// (500 KB over the protocol each time). Init scripts run outside the page's CSP and
+		// only define the axe global, which no page under test reads.
+		await context.addInitScript({ content: await axeSource() })
 		const page = await context.newPage()
 		const events = newEvents()
 		watch(page, events)

@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { resolveChromium } from '../browser/resolve-chromium.ts'
 import { SHARED_STACK_OPTIONS, startE2eStack } from '../e2e/helpers.ts'
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -14,7 +15,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	await writeFile(logFile, '')
 	let stack: Awaited<ReturnType<typeof startE2eStack>>
 	try {
-		stack = await startE2eStack(SHARED_STACK_OPTIONS, logFile)
+		// The browser too, once, while the stack starts: on a fresh clone the bundled Chromium
+		// is unpacked on first use (~200 MB), which the browser files starting together would
+		// each do for themselves. Without a usable browser the browser files fail, saying why.
+		const [started] = await Promise.all([
+			startE2eStack(SHARED_STACK_OPTIONS, logFile),
+			resolveChromium().catch(() => undefined),
+		])
+		stack = started
 	} catch (error) {
 		await rm(logDir, { recursive: true, force: true })
 		throw error
