@@ -25,6 +25,17 @@ function scratch(): string | undefined {
 const tmp = scratch()
 if (tmp) process.env.TMPDIR = tmp
 
+// V8's compiled code for every Node process the run starts, kept between runs: wrangler alone
+// is started a dozen times (twice a process each), and the CLI suite starts the CLI dozens of
+// times. Measured: `wrangler --version` 2.0 s of CPU cold, 1.5 s from the cache.
+process.env.NODE_COMPILE_CACHE ??= join(
+	import.meta.dirname,
+	'..',
+	'node_modules',
+	'.cache',
+	'node-compile-cache',
+)
+
 const vitest = ['node_modules/vitest/vitest.mjs', 'run']
 
 interface Run {
