@@ -7,16 +7,22 @@
 // ends, so the two never interleave. Arguments (`npm test -- test/cos`) run one plain Vitest
 // instead, as `vitest run <args>` would.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs'
 import { join } from 'node:path'
 
 // Scratch space in memory when the machine has it: the stacks' SQLite state, the COS
 // emulator's objects and Chromium's profiles are written and fsynced thousands of times and
 // thrown away after the run. On this machine, with them on disk, the kernel spent 40 s more
 // CPU per run (143 s against 101 s), on cores the run keeps busy anyway.
+// A run has about 400 MB there at its peak (100 MiB uploads, stacks, browser profiles).
+const SCRATCH_NEEDS = 2 * 1024 ** 3
+
 function scratch(): string | undefined {
 	if (process.env.TMPDIR || process.platform !== 'linux') return undefined
 	try {
+		// A container's /dev/shm is often 64 MB: too small, so the disk it is.
+		const { bavail, bsize } = statfsSync('/dev/shm')
+		if (bavail * bsize < SCRATCH_NEEDS) return undefined
 		return mkdtempSync(join('/dev/shm', 'coslink-test-'))
 	} catch {
 		return undefined
@@ -36,7 +42,8 @@ process.env.NODE_COMPILE_CACHE ??= join(
 	'node-compile-cache',
 )
 
-const vitest = ['node_modules/vitest/vitest.mjs', 'run']
+const root = join(import.meta.dirname, '..')
+const vitest = [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run']
 
 interface Run {
 	code: number
@@ -51,6 +58,7 @@ function run(args: string[], stream: boolean): Promise<Run> {
 function spawned(command: string, args: string[], stream: boolean): Promise<Run> {
 	const started = performance.now()
 	const child = spawn(command, args, {
+		cwd: root,
 		stdio: ['ignore', stream ? 'inherit' : 'pipe', stream ? 'inherit' : 'pipe'],
 		env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') },
 	})
