@@ -3,8 +3,8 @@
 // bare module worker (the ceiling of any worker here) and a one-route Hono app (what Hono
 // itself costs). The warm rows' req/s against the bare twin's is printed next to its goal
 // (issue 17: ≥ 0.90×). Run with `npm run bench -- redirect`.
-import { createHmac } from 'node:crypto'
 import os from 'node:os'
+import { signUnlockToken } from '../../src/shares/tokens.ts'
 import {
 	drainEvents,
 	type EventsPipeline,
@@ -63,13 +63,14 @@ const WARMUP_SECONDS = 0.5
 /** Headers the server computes per response or per connection: never part of the copy. */
 const PER_RESPONSE = new Set(['date', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
 
-/** `count` unlock tokens like `token` but for other expiries, each sealed as the worker seals it. */
-function freshTokens(token: string, secret: string, count: number): string[] {
-	const [kind, id, grant, expires] = token.split('.')
-	return Array.from({ length: count }, (_, n) => {
-		const payload = [kind, id, grant, String(Number(expires) - 1 - n)].join('.')
-		return `${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`
-	})
+/** `count` unlock tokens like `token` but for other expiries, sealed as the worker seals them. */
+function freshTokens(token: string, secret: string, count: number): Promise<string[]> {
+	const [, id = '', grant = '', expires = ''] = token.split('.')
+	return Promise.all(
+		Array.from({ length: count }, (_, n) =>
+			signUnlockToken(secret, { id, grant, expires: Number(expires) - 1 - n }),
+		),
+	)
 }
 
 const coldId = (i: number) => `cold-${String(i).padStart(4, '0')}`
@@ -216,9 +217,11 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 		const bearer = { authorization: `Bearer ${token}` }
 		// Tokens the worker has never seen (same share and grant, other expiries), minted as the
 		// worker mints them: each one's first use pays the HMAC check and the whole route.
-		const freshBearers = freshTokens(token, String(VARS.LINK_SECRET), SEQUENTIAL_PAIRS).map((fresh) => ({
-			authorization: `Bearer ${fresh}`,
-		}))
+		const freshBearers = (await freshTokens(token, String(VARS.LINK_SECRET), SEQUENTIAL_PAIRS)).map(
+			(fresh) => ({
+				authorization: `Bearer ${fresh}`,
+			}),
+		)
 		const coldIds = Array.from({ length: shareCount }, (_, i) => coldId(i))
 		await forEachLimited(coldIds, 16, (id) => createShare(app, id, objectKey(Number(id.slice(5)) + 1)))
 		const seedSeconds = (performance.now() - seedStart) / 1000
