@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { XMLParser } from 'fast-xml-parser'
 import { afterAll, afterEach, beforeAll, inject } from 'vitest'
-import { type DemoShare, type Stack, type StackOptions, startStack } from '../../scripts/stack.ts'
+import { type Stack, type StackOptions, startStack } from '../../scripts/stack.ts'
 import { pseudoRandomChunks } from '../emulator/samples.ts'
 import { type ObjectMeta, openObject } from '../emulator/store.ts'
 import { listProcesses, type ProcessInfo, processTree } from '../node/processes.ts'
@@ -223,15 +223,17 @@ function adminClient(
 export const SHARED_STACK_OPTIONS = { seedShares: true, bigObjectBytes: 64 * 1024 } satisfies E2eStackOptions
 
 /** What the global setup hands every test file of the shared stack (plain data only). */
-export interface SharedStackInfo {
-	workerUrl: string
-	emulatorUrl: string
-	adminToken: string
-	secretId: string
-	secretKey: string
-	stateDir: string
-	emulatorRoot: string
-	shares: DemoShare[]
+export type SharedStackInfo = Pick<
+	Stack,
+	| 'workerUrl'
+	| 'emulatorUrl'
+	| 'adminToken'
+	| 'secretId'
+	| 'secretKey'
+	| 'stateDir'
+	| 'emulatorRoot'
+	| 'shares'
+> & {
 	/** Every line the emulator and wrangler printed so far, one a line. */
 	logFile: string
 }
