@@ -33,12 +33,11 @@ async function serveFile(c: Context<AppEnv>, record: FileShareRecord, negotiated
 	}
 	if (negotiated && showsPage(c, record))
 		return reported(c, record, 'page', await filePage(c, record, config, now))
-	const response = await deliverFile(c, record, config, now, {
-		// Within a second the same record signs the same URL for everyone it lets through: an
-		// unlocked visitor of a protected share may have what any other was just given. A
-		// strict share's record is read anew per request, so its signature is never reused.
-		memoOwner: record,
-	})
+	// Within a second the record signs the same URL for everyone it lets through (the memo's
+	// owner is the record by default): an unlocked visitor of a protected share may have what
+	// any other was just given. A strict share's record is read anew per request, so its
+	// signature is never reused.
+	const response = await deliverFile(c, record, config, now)
 	// The same address answers a page or these bytes, depending on who asks.
 	if (negotiated) response.headers.set('Vary', record.page === true ? PAGE_SHARE_VARY : FILE_SHARE_VARY)
 	return reportedBytes(c, record, response, { key: record.key })

@@ -13,15 +13,9 @@ import { grantVersion, knownGrantVersion } from '../../shares/grant.ts'
 import type { Grant } from '../../shares/limits.ts'
 import { expiresAtSeconds } from '../../shares/rules.ts'
 import type { ShareRecord } from '../../shares/schema.ts'
-import {
-	openUnlockToken,
-	signTicket,
-	signUnlockToken,
-	type TicketTarget,
-	type UnlockClaims,
-} from '../../shares/tokens.ts'
+import { signTicket, signUnlockToken, type TicketTarget, type UnlockClaims } from '../../shares/tokens.ts'
 import { shareUrlFor } from '../share-url.ts'
-import { knownUnlock, rememberUnlock } from './unlock-memo.ts'
+import { knownUnlock, openRememberedUnlock } from './unlock-memo.ts'
 
 /** How long an unlock lasts (cookie and token alike). */
 export const UNLOCK_TTL_SECONDS = 24 * 3600
@@ -64,7 +58,7 @@ function offeredTokens(headers: Headers, id: string): string[] {
 
 // The id too: two shares created in the same millisecond with the same password differ by
 // nothing else a token could be checked against.
-const grants = (claims: UnlockClaims, record: ShareRecord, grant: string | undefined) =>
+const unlocks = (claims: UnlockClaims, record: ShareRecord, grant: string | undefined) =>
 	claims.id === record.id && claims.grant === grant
 
 /** Whether the request carries a live unlock of this share, as it is now. */
@@ -77,12 +71,8 @@ export async function isUnlocked(
 	if (record.passwordHash === undefined) return true
 	const secret = requireLinkSecret(config)
 	for (const token of offeredTokens(c.req.raw.headers, record.id)) {
-		let claims = knownUnlock(secret, token, nowMs) ?? null
-		if (claims === null) {
-			claims = await openUnlockToken(secret, token, nowMs)
-			if (claims) rememberUnlock(secret, token, claims)
-		}
-		if (claims && grants(claims, record, await grantVersion(record))) return true
+		const claims = await openRememberedUnlock(secret, token, nowMs)
+		if (claims && unlocks(claims, record, await grantVersion(record))) return true
 	}
 	return false
 }
@@ -101,7 +91,7 @@ export function isKnownUnlocked(
 	if (grant === undefined) return false
 	return offeredTokens(headers, record.id).some((token) => {
 		const claims = knownUnlock(secret, token, nowMs)
-		return claims !== undefined && grants(claims, record, grant)
+		return claims !== undefined && unlocks(claims, record, grant)
 	})
 }
 
