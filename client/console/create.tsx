@@ -5,7 +5,7 @@ import { useState } from 'hono/jsx/dom'
 import { ApiError, api } from './api.ts'
 import { useConsole } from './context.ts'
 import { localInputValue } from './format.ts'
-import { CopyButton, FieldError, Qr, TextField } from './parts.tsx'
+import { CopyButton, draftFields, FieldError, Qr, TextField } from './parts.tsx'
 import { isCorsFailure, sendFile } from './send.ts'
 import type { Kind, Share } from './types.ts'
 
@@ -134,6 +134,7 @@ export function CreateView(props: { params: URLSearchParams }) {
 	const [more, setMore] = useState(false)
 
 	const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch })
+	const field = draftFields(draft, errors, set)
 	const value = (event: Event) => (event.target as HTMLInputElement).value
 	const checked = (event: Event) => (event.target as HTMLInputElement).checked
 
@@ -333,16 +334,7 @@ export function CreateView(props: { params: URLSearchParams }) {
 							</label>
 						))}
 					</div>
-					{draft.protection === 'password' ? (
-						<TextField
-							id="password"
-							name="password"
-							label={t.password}
-							value={draft.password}
-							error={errors.password}
-							onValue={(password: string) => set({ password })}
-						/>
-					) : null}
+					{draft.protection === 'password' ? <TextField {...field('password')} label={t.password} /> : null}
 					{draft.protection === 'code' ? <p class="hint">{t.codeHint}</p> : null}
 					<FieldError id="password-error" message={errors.password} />
 				</fieldset>
@@ -350,33 +342,9 @@ export function CreateView(props: { params: URLSearchParams }) {
 				{draft.type === 'upload' ? (
 					<fieldset class="field fields">
 						<legend>{t.limits}</legend>
-						<TextField
-							id="maxFileSize"
-							name="maxFileSize"
-							type="number"
-							label={t.maxFileSize}
-							value={draft.maxFileSize}
-							error={errors.maxFileSize}
-							onValue={(v: string) => set({ maxFileSize: v })}
-						/>
-						<TextField
-							id="maxFiles"
-							name="maxFiles"
-							type="number"
-							label={t.maxFiles}
-							value={draft.maxFiles}
-							error={errors.maxFiles}
-							onValue={(v: string) => set({ maxFiles: v })}
-						/>
-						<TextField
-							id="extensions"
-							name="extensions"
-							label={t.extensions}
-							value={draft.extensions}
-							hint={t.extensionsHint}
-							error={errors.extensions}
-							onValue={(extensions: string) => set({ extensions })}
-						/>
+						<TextField {...field('maxFileSize')} type="number" label={t.maxFileSize} />
+						<TextField {...field('maxFiles')} type="number" label={t.maxFiles} />
+						<TextField {...field('extensions')} label={t.extensions} hint={t.extensionsHint} />
 					</fieldset>
 				) : (
 					<fieldset class="field fields">
@@ -391,25 +359,9 @@ export function CreateView(props: { params: URLSearchParams }) {
 							<span>{t.oneTime}</span>
 						</label>
 						{draft.oneTime ? null : (
-							<TextField
-								id="maxDownloads"
-								name="maxDownloads"
-								type="number"
-								label={t.maxDownloads}
-								value={draft.maxDownloads}
-								error={errors.maxDownloads}
-								onValue={(v: string) => set({ maxDownloads: v })}
-							/>
+							<TextField {...field('maxDownloads')} type="number" label={t.maxDownloads} />
 						)}
-						<TextField
-							id="afterFirst"
-							name="afterFirst"
-							type="number"
-							label={t.afterFirst}
-							value={draft.afterFirst}
-							error={errors.afterFirst}
-							onValue={(v: string) => set({ afterFirst: v })}
-						/>
+						<TextField {...field('afterFirst')} type="number" label={t.afterFirst} />
 					</fieldset>
 				)}
 
@@ -431,15 +383,7 @@ export function CreateView(props: { params: URLSearchParams }) {
 					</p>
 				) : null}
 
-				<TextField
-					id="note"
-					name="note"
-					label={t.note}
-					value={draft.note}
-					multiline={true}
-					error={errors.note}
-					onValue={(note: string) => set({ note })}
-				/>
+				<TextField {...field('note')} label={t.note} multiline={true} />
 
 				<details
 					class="more"
@@ -448,15 +392,7 @@ export function CreateView(props: { params: URLSearchParams }) {
 				>
 					<summary>{t.more}</summary>
 					<div class="fields">
-						<TextField
-							id="id"
-							name="id"
-							label={t.slug}
-							value={draft.id}
-							hint={t.slugHint}
-							error={errors.id}
-							onValue={(id: string) => set({ id })}
-						/>
+						<TextField {...field('id')} label={t.slug} hint={t.slugHint} />
 						{draft.type !== 'upload' ? (
 							<label class="field">
 								<span>{t.delivery}</span>
@@ -474,37 +410,10 @@ export function CreateView(props: { params: URLSearchParams }) {
 								<FieldError id="delivery-error" message={errors.delivery} />
 							</label>
 						) : null}
-						{draft.type === 'file' ? (
-							<TextField
-								id="filename"
-								name="filename"
-								label={t.filename}
-								value={draft.filename}
-								error={errors.filename}
-								onValue={(filename: string) => set({ filename })}
-							/>
-						) : null}
-						{draft.type === 'file' ? (
-							<TextField
-								id="cache"
-								name="cache"
-								type="number"
-								label={t.cache}
-								value={draft.cache}
-								error={errors.cache}
-								onValue={(v: string) => set({ cache: v })}
-							/>
-						) : null}
+						{draft.type === 'file' ? <TextField {...field('filename')} label={t.filename} /> : null}
+						{draft.type === 'file' ? <TextField {...field('cache')} type="number" label={t.cache} /> : null}
 						{draft.type !== 'upload' ? (
-							<TextField
-								id="bandwidth"
-								name="bandwidth"
-								type="number"
-								label={t.bandwidth}
-								value={draft.bandwidth}
-								error={errors.bandwidth}
-								onValue={(v: string) => set({ bandwidth: v })}
-							/>
+							<TextField {...field('bandwidth')} type="number" label={t.bandwidth} />
 						) : null}
 					</div>
 				</details>

@@ -5,7 +5,16 @@ import { ApiError, api } from './api.ts'
 import { DownloadsChart } from './chart.tsx'
 import { revokeShare, useConsole } from './context.ts'
 import { formatBytes, formatCount, formatTime, localInputValue } from './format.ts'
-import { ConfirmDialog, CopyButton, ErrorNote, Loading, Qr, StatusBadge, TextField } from './parts.tsx'
+import {
+	ConfirmDialog,
+	CopyButton,
+	draftFields,
+	ErrorNote,
+	Loading,
+	Qr,
+	StatusBadge,
+	TextField,
+} from './parts.tsx'
 import type { Share, ShareStats } from './types.ts'
 
 interface EditDraft {
@@ -116,6 +125,7 @@ export function DetailView(props: { id: string }) {
 	if (!share || !draft) return <Loading />
 	const revoked = local.revoked.has(share.id)
 	const set = (patch: Partial<EditDraft>) => setDraft({ ...draft, ...patch })
+	const field = draftFields(draft, fieldErrors, set, 'edit-')
 
 	return (
 		<section aria-labelledby="detail-heading" class="detail">
@@ -185,44 +195,16 @@ export function DetailView(props: { id: string }) {
 			{revoked ? null : (
 				<form class="card form" onSubmit={save} aria-labelledby="edit-heading" novalidate>
 					<h2 id="edit-heading">{t.edit}</h2>
-					<TextField
-						id="edit-expiresAt"
-						name="expiresAt"
-						label={t.expiryAt}
-						value={draft.expiresAt}
-						type="datetime-local"
-						error={fieldErrors.expiresAt}
-						onValue={(expiresAt: string) => set({ expiresAt })}
-					/>
-					<TextField
-						id="edit-note"
-						name="note"
-						label={t.note}
-						value={draft.note}
-						multiline={true}
-						error={fieldErrors.note}
-						onValue={(note: string) => set({ note })}
-					/>
+					<TextField {...field('expiresAt')} label={t.expiryAt} type="datetime-local" />
+					<TextField {...field('note')} label={t.note} multiline={true} />
 					{share.type !== 'upload' ? (
-						<TextField
-							id="edit-maxDownloads"
-							name="maxDownloads"
-							label={t.maxDownloads}
-							value={draft.maxDownloads}
-							type="number"
-							error={fieldErrors.maxDownloads}
-							onValue={(maxDownloads: string) => set({ maxDownloads })}
-						/>
+						<TextField {...field('maxDownloads')} label={t.maxDownloads} type="number" />
 					) : null}
 					<TextField
-						id="edit-password"
-						name="password"
+						{...field('password')}
 						label={t.newPassword}
-						value={draft.password}
 						hint={t.newPasswordHint}
 						disabled={draft.clearPassword}
-						error={fieldErrors.password}
-						onValue={(password: string) => set({ password })}
 					/>
 					{share.protected ? (
 						<label class="check">

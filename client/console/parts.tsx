@@ -133,6 +133,31 @@ export function ErrorNote(props: { message: string; onRetry?: () => void }) {
 	)
 }
 
+/** The fields of a form's draft that hold plain text: what a TextField edits. */
+type TextFieldName<D> = {
+	[K in keyof D]-?: string extends D[K] ? (D[K] extends string ? K : never) : never
+}[keyof D] &
+	string
+
+/**
+ * What ties a TextField to one text field of a form's draft: its name (the id too, after
+ * `idPrefix`), value, error and edits, the same way for every field of the form.
+ */
+export function draftFields<D extends object>(
+	draft: D,
+	errors: Record<string, string>,
+	set: (patch: Partial<D>) => void,
+	idPrefix = '',
+) {
+	return (name: TextFieldName<D>) => ({
+		id: `${idPrefix}${name}`,
+		name,
+		value: draft[name] as string,
+		error: errors[name],
+		onValue: (value: string) => set({ [name]: value } as Partial<D>),
+	})
+}
+
 /**
  * A labelled text, number, date or multi-line field with its hint and its error, each tied
  * to the control by aria-describedby, the error also by aria-invalid.
