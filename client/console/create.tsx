@@ -336,7 +336,10 @@ export function CreateView(props: { params: URLSearchParams }) {
 					</div>
 					{draft.protection === 'password' ? <TextField {...field('password')} label={t.password} /> : null}
 					{draft.protection === 'code' ? <p class="hint">{t.codeHint}</p> : null}
-					<FieldError id="password-error" message={errors.password} />
+					{/* The password field shows its own error; without one (a code), the group does. */}
+					{draft.protection === 'password' ? null : (
+						<FieldError id="password-error" message={errors.password} />
+					)}
 				</fieldset>
 
 				{draft.type === 'upload' ? (
