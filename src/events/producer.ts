@@ -41,8 +41,14 @@ export const LINGER_MS = 1000
 const TICK_MS = 100
 /** A drain hands over to the next request after this long, well inside waitUntil's ~30 s. */
 const BUDGET_MS = 10_000
-/** Queue messages stay well under the 128 KB limit. */
-const MAX_MESSAGE_BYTES = 64 * 1024
+/**
+ * A message stays within one 64 KB operation, as Queues counts (KB = 1000 bytes, with about
+ * 100 bytes of its own metadata), so each costs one operation and is far from the 128 KB limit.
+ */
+const MAX_MESSAGE_BYTES = 60_000
+/** sendBatch takes at most 100 messages and 256 KB (metadata included) per call. */
+const BATCH_MESSAGES = 100
+const MAX_BATCH_BYTES = 250_000
 const SEND_TRIES = 3
 
 interface Outbox {
@@ -58,16 +64,19 @@ const outboxes = new WeakMap<object, Outbox>()
 const running = new Set<Promise<void>>()
 const active = new Set<Outbox>()
 
-/** Sends `message`, retried; false when every try failed. */
-async function sendMessage(queue: Queue<EventMessage>, message: EventMessage): Promise<boolean> {
+/** Sends one batch of messages in one call, retried; false when every try failed. */
+async function sendMessages(queue: Queue<EventMessage>, messages: EventMessage[]): Promise<boolean> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			await queue.send(message)
+			await queue.sendBatch(messages.map((body) => ({ body })))
 			return true
 		} catch (error) {
 			if (attempt >= SEND_TRIES) {
 				log('error', 'events_send_failed', {
-					events: message.kind === 'events' ? message.events.length : 1,
+					events: messages.reduce(
+						(sum, message) => sum + (message.kind === 'events' ? message.events.length : 1),
+						0,
+					),
 					type: error instanceof Error ? error.name : 'unknown',
 				})
 				return false
@@ -85,23 +94,36 @@ function sizeOf(event: ShareEvent): number {
 	return size
 }
 
-/** Events in messages of at most MAX_MESSAGE_BYTES each. */
-export function packEvents(events: ShareEvent[]): EventMessage[] {
-	const messages: EventMessage[] = []
+/**
+ * Events in messages of at most MAX_MESSAGE_BYTES each, and the messages in batches that one
+ * sendBatch call takes: one call per batch rather than one per message.
+ */
+export function packEvents(events: ShareEvent[]): EventMessage[][] {
+	const batches: EventMessage[][] = []
+	let batch: EventMessage[] = []
+	let batchBytes = 0
 	let current: ShareEvent[] = []
 	let bytes = 0
+	const closeMessage = () => {
+		if (batch.length >= BATCH_MESSAGES || batchBytes + bytes > MAX_BATCH_BYTES) {
+			batches.push(batch)
+			batch = []
+			batchBytes = 0
+		}
+		batch.push({ kind: 'events', events: current })
+		batchBytes += bytes
+		current = []
+		bytes = 0
+	}
 	for (const event of events) {
 		const size = sizeOf(event)
-		if (current.length > 0 && bytes + size > MAX_MESSAGE_BYTES) {
-			messages.push({ kind: 'events', events: current })
-			current = []
-			bytes = 0
-		}
+		if (current.length > 0 && bytes + size > MAX_MESSAGE_BYTES) closeMessage()
 		current.push(event)
 		bytes += size
 	}
-	if (current.length > 0) messages.push({ kind: 'events', events: current })
-	return messages
+	if (current.length > 0) closeMessage()
+	if (batch.length > 0) batches.push(batch)
+	return batches
 }
 
 function referrerHost(referer: string | undefined): string | undefined {
@@ -166,7 +188,7 @@ async function send(env: ProducerEnv, queue: Queue<EventMessage>, taken: Observe
 	// draw per event.
 	const prefix = newEventId().slice(0, 16)
 	const events = taken.map((observed, i) => finish(observed, `${prefix}${i.toString(36)}`, visitors[i]))
-	for (const message of packEvents(events)) await sendMessage(queue, message)
+	for (const batch of packEvents(events)) await sendMessages(queue, batch)
 }
 
 async function drain(env: ProducerEnv, queue: Queue<EventMessage>, outbox: Outbox): Promise<void> {

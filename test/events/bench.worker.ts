@@ -1,7 +1,7 @@
 // Worker entry of the events benchmark: GET /?n=N reports N downloads of a warm redirect
 // share the way the warm path does (reportDelivery), then waits for the producer's drain to
 // hand them all to a queue that serializes each message as the Queues binding does
-// (structuredClone) and keeps nothing else. Answers { events, messages, inlineMs }: every
+// (structuredClone) and keeps nothing else. Answers { events, messages, calls, inlineMs }: every
 // download must leave as one event; inlineMs is the worker's own clock around the reports.
 // It lives here, not in test/bench/, because it is Workers code (tsconfig.json checks it).
 import { eventsSettled } from '../../src/events/producer.ts'
@@ -20,13 +20,19 @@ const RECORD = {
 
 let events = 0
 let messages = 0
+let calls = 0
 const queue = {
-	send: async (message: { events?: unknown[] }) => {
-		structuredClone(message)
-		messages++
-		events += message.events?.length ?? 0
+	send: async () => {
+		throw new Error('the producer sends batches')
 	},
-	sendBatch: async () => {},
+	sendBatch: async (batch: Iterable<{ body: { events?: unknown[] } }>) => {
+		calls++
+		for (const { body } of batch) {
+			structuredClone(body)
+			messages++
+			events += body.events?.length ?? 0
+		}
+	},
 }
 const env = {
 	EVENTS: queue as unknown as Queue,
@@ -47,12 +53,13 @@ export default {
 		if (!Number.isSafeInteger(n) || n < 0) return new Response('expected ?n=<count>', { status: 400 })
 		events = 0
 		messages = 0
+		calls = 0
 		const start = performance.now()
 		for (let i = 0; i < n; i++)
 			reportDelivery(REQUEST, env, ctx, RECORD, 'redirect', 302, { key: RECORD.key })
 		const inlineMs = performance.now() - start
 		await eventsSettled()
 		await Promise.all(held.splice(0))
-		return Response.json({ events, messages, inlineMs })
+		return Response.json({ events, messages, calls, inlineMs })
 	},
 }

@@ -7,21 +7,27 @@ afterEach(() => {
 	vi.restoreAllMocks()
 })
 
-/** A producer env whose queue keeps what it is sent (or fails the first `failures` sends). */
+/** A producer env whose queue keeps what it is sent (or fails the first `failures` calls). */
 function recording(failures = 0) {
 	const messages: EventMessage[] = []
+	const batches: EventMessage[][] = []
 	let calls = 0
 	const queue = {
-		send: async (message: EventMessage) => {
+		send: async () => {
+			throw new Error('the producer sends batches')
+		},
+		sendBatch: async (batch: Iterable<MessageSendRequest<EventMessage>>) => {
 			calls++
 			if (calls <= failures) throw new Error('queue unavailable')
-			messages.push(structuredClone(message))
+			const bodies = [...batch].map(({ body }) => structuredClone(body))
+			batches.push(bodies)
+			messages.push(...bodies)
 		},
-		sendBatch: async () => {},
 	}
 	return {
 		env: { EVENTS: queue as unknown as Queue, ADMIN_TOKEN: 'test-admin-token-0123456789abcdef' },
 		messages,
+		batches,
 	}
 }
 
@@ -67,6 +73,7 @@ describe('the producer', () => {
 		emit(retried.env, undefined, observed())
 		await eventsSettled()
 		expect(retried.messages).toHaveLength(1)
+		expect(retried.batches).toHaveLength(1)
 		const lost = recording(99)
 		const error = vi.spyOn(console, 'error').mockImplementation(() => {})
 		for (let i = 0; i < 3; i++) emit(lost.env, undefined, observed())
@@ -81,17 +88,35 @@ describe('the producer', () => {
 })
 
 describe('packEvents', () => {
-	it('keeps every message well under the Queue’s 128 KB, whatever the keys hold', () => {
+	const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length
+
+	it('keeps every message within one 64 KB Queue operation and every batch within sendBatch’s limits, whatever the keys hold', () => {
 		const long = '季'.repeat(280)
 		const events: ShareEvent[] = Array.from({ length: 2000 }, () =>
 			event('pack', { key: `${long}/${long}`, path: long, referrer: 'blog.example.com', agent: 'curl' }),
 		)
-		const messages = packEvents(events)
-		expect(messages.length).toBeGreaterThan(1)
+		const batches = packEvents(events)
+		const messages = batches.flat()
+		expect(batches.length).toBeGreaterThan(1)
+		expect(messages.length).toBeGreaterThan(batches.length)
 		expect(messages.flatMap((message) => (message.kind === 'events' ? message.events : []))).toHaveLength(
 			2000,
 		)
-		for (const message of messages)
-			expect(new TextEncoder().encode(JSON.stringify(message)).length).toBeLessThan(128_000)
+		// Queues counts KB as 1000 bytes and adds up to ~100 bytes of metadata per message.
+		for (const message of messages) expect(bytes(message) + 100).toBeLessThanOrEqual(64_000)
+		for (const batch of batches) {
+			expect(batch.length).toBeLessThanOrEqual(100)
+			expect(batch.reduce((sum, message) => sum + bytes(message) + 100, 0)).toBeLessThanOrEqual(256_000)
+		}
+	})
+
+	it('sends many small events in one message, and many messages in one call', () => {
+		expect(packEvents([])).toEqual([])
+		const small = packEvents(Array.from({ length: 50 }, () => event('pack')))
+		expect(small.map((batch) => batch.length)).toEqual([1])
+		const many = packEvents(
+			Array.from({ length: 20_000 }, () => event('pack', { key: 'docs/q3.pdf', agent: 'curl' })),
+		)
+		expect(many.length).toBeLessThan(many.flat().length)
 	})
 })
