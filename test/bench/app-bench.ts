@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { waitUntilOk } from './http-client.ts'
 import { MIB } from './object-bytes.ts'
 import type { OriginKind, OriginReady } from './origin.ts'
-import { cpuSeconds } from './procfs.ts'
+import { cpuSeconds, lowestPriority } from './procfs.ts'
 import { type HttpWorker, type HttpWorkerOptions, type QueueConsumer, serveWorker } from './serve.ts'
 import { bundleApp } from './worker-bundle.ts'
 
@@ -139,6 +139,13 @@ export function queueConsumers(): QueueConsumer[] {
  * queue), as Cloudflare runs consumer invocations apart from the requests that produced the
  * events: the served worker's CPU is the request path's alone. The consumer counts into
  * STATS and sends each download's webhook to a receiver in its own process.
+ *
+ * Cloudflare also runs the consumer on other machines. Here there are only the load's own
+ * cores, so the consumer's workerd runs at the lowest CPU priority (nice 19): while a load
+ * keeps the cores busy it gets almost none, and the queue holds the events until the load
+ * ends (settleConsumer waits for them). Its work is deferred, never skipped: the benchmarks
+ * count what arrived and the CPU it took. The receiver keeps its priority: starved, it
+ * stopped accepting connections and the webhooks failed over to retries.
  */
 export interface EventsPipeline {
 	/** What the worker under load adds to its options. */
@@ -168,6 +175,7 @@ export async function startEventsPipeline(
 			d1Databases: ['STATS'],
 			devRegistryPath: registry,
 		})
+		lowestPriority(consumer.pid)
 		return {
 			producer: { vars: settings, queueProducers: { EVENTS: 'coslink-events' }, devRegistryPath: registry },
 			consumer,
@@ -186,10 +194,6 @@ export async function startEventsPipeline(
 }
 
 /**
- * Waits until the consumer has counted every event and its receiver has every webhook:
- * both figures unchanged for 3 s. Returns them, and how long that took.
- */
-/**
  * Waits until the consumer's workerd has stopped working through a backlog (under 5% of a
  * core over a quarter second), so the next load does not share the cores with the last one's
  * events. Returns the seconds waited.
@@ -205,6 +209,10 @@ export async function settleConsumer(pipeline: EventsPipeline, timeoutMs = 60_00
 	}
 }
 
+/**
+ * Waits until the consumer has counted every event and its receiver has every webhook:
+ * both figures unchanged for 3 s. Returns them, and how long that took.
+ */
 export async function drainEvents(pipeline: EventsPipeline) {
 	const began = performance.now()
 	const figures = async () => {
@@ -229,6 +237,7 @@ export async function drainEvents(pipeline: EventsPipeline) {
 
 export interface WebhookSink {
 	url: string
+	pid: number
 	/** Deliveries it has answered so far. */
 	count(): Promise<number>
 	stop(): Promise<void>
@@ -245,6 +254,7 @@ export function startWebhookSink(): Promise<WebhookSink> {
 			const { url } = JSON.parse(line) as { url: string }
 			resolve({
 				url,
+				pid: child.pid ?? 0,
 				count: async () =>
 					((await (await fetch(new URL('/count', url))).json()) as { deliveries: number }).deliveries,
 				stop: async () => {

@@ -21,6 +21,8 @@ export interface EventsBenchOptions {
 interface Reply {
 	events: number
 	messages: number
+	/** sendBatch calls. */
+	calls: number
 	inlineMs: number
 }
 
@@ -47,12 +49,14 @@ export async function run(options: EventsBenchOptions = {}): Promise<void> {
 		const perEvent: number[] = []
 		const inline: number[] = []
 		let messages = 0
+		let calls = 0
 		for (let round = 0; round < rounds; round++) {
 			empty.push((await measure(0)).cpu)
 			const full = await measure(batch)
 			perEvent.push(full.cpu / batch)
 			inline.push(full.inlineMs / batch)
 			messages = full.messages
+			calls = full.calls
 		}
 		const cpuUs = (median(perEvent) - median(empty) / batch) * 1e6
 		const inlineUs = median(inline) * 1000
@@ -62,7 +66,7 @@ export async function run(options: EventsBenchOptions = {}): Promise<void> {
 			[
 				`${batch.toLocaleString('en-US')} downloads of a warm redirect share reported per request, as the warm ` +
 					'path reports each (reportDelivery), then drained to a queue that serializes every message ' +
-					`(structuredClone) — ${messages} messages per batch. ${rounds} rounds; medians.`,
+					`(structuredClone) — ${messages} messages in ${calls} sendBatch calls per batch. ${rounds} rounds; medians.`,
 				`Node ${versions.node}; workerd ${versions.workerd} (Miniflare ${versions.miniflare}, ` +
 					`compatibility_date ${compatibilityDate()}); ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}.`,
 				'',

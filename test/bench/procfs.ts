@@ -2,6 +2,7 @@
 // CPU time they use, and how busy the rest of the machine was meanwhile (a shared 2-core
 // machine is noisy; the reports say how noisy).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 
 /** /proc/<pid>/stat times are in USER_HZ, 100 per second on every Linux ABI Node runs on. */
 const USER_HZ = 100
@@ -153,4 +154,23 @@ export function watchProcess(pid: number, intervalMs = 50): { stop(): ProcessUsa
 			return { cpu, idleRss, peakRss: hwmReset ? Math.max(peakSampled, hwm) : peakSampled }
 		},
 	}
+}
+
+/**
+ * Puts every thread of a process at nice 19, the lowest CPU priority. Linux keeps a nice
+ * value per thread (setpriority on a PID reaches only its main thread), so each task is
+ * set; threads started later inherit it from the thread that starts them. Returns how
+ * many threads were set.
+ */
+export function lowestPriority(pid: number): number {
+	let set = 0
+	for (const task of readdirSync(`/proc/${pid}/task`)) {
+		try {
+			os.setPriority(Number(task), 19)
+			set++
+		} catch {
+			// the thread ended meanwhile
+		}
+	}
+	return set
 }

