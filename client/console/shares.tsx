@@ -197,12 +197,14 @@ export function SharesView() {
 					</label>
 				</form>
 			</search>
-			{state === 'loading' ? <Loading /> : null}
+			{/* A refresh keeps the rows where they are: a line inserted above them would move a
+			    button away from under a pointer on its way to it (Revoke onto another row). */}
+			{state === 'loading' && rows.length === 0 ? <Loading /> : null}
 			{state === 'error' ? <ErrorNote message={error} onRetry={() => setAttempt(attempt + 1)} /> : null}
 			{state !== 'loading' && state !== 'error' && rows.length === 0 ? (
 				<p class="empty">{filters.q || filters.type || filters.status ? t.noShares : t.noSharesYet}</p>
 			) : null}
-			<ul class="shares">
+			<ul class="shares" aria-busy={state === 'loading' && rows.length > 0 ? 'true' : undefined}>
 				{rows.map((share) => {
 					const revoked = local.revoked.has(share.id)
 					const target = share.type === 'file' ? share.key : share.prefix

@@ -68,6 +68,7 @@ border:1px solid var(--line);border-radius:10px;background:var(--card);color:var
 .drop label.btn:focus-within{outline:3px solid var(--focus);outline-offset:2px}
 .progress{min-height:1.5em;margin:.75rem 0 0}
 .shares{list-style:none;margin:0 0 1rem;padding:0;display:grid;gap:.75rem}
+.shares[aria-busy=true]{opacity:.6;transition:opacity .2s .15s}
 .srow{background:var(--card);border:1px solid var(--line);border-radius:14px;padding:1rem;display:grid;gap:.75rem;min-width:0}
 @media (min-width:60rem){.srow{grid-template-columns:minmax(0,2fr) minmax(14rem,1.2fr) minmax(0,2fr);align-items:start}}
 .srow.is-revoked{opacity:.7}

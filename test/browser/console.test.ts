@@ -131,6 +131,9 @@ describe('the admin console', () => {
 		await signIn(b.page)
 		await b.page.getByLabel('Search').fill('console-revoke')
 		const row = b.page.locator('li.srow[data-id="console-revoke"]')
+		// As a person would: the search has answered (one row left) before the click.
+		await b.page.locator('ul.shares:not([aria-busy]) > li.srow').first().waitFor()
+		await expect.poll(() => b.page.locator('li.srow').count()).toBe(1)
 		await row.getByRole('button', { name: 'Revoke' }).click()
 		const dialog = b.page.getByRole('dialog', { name: 'Revoke this link?' })
 		await dialog.waitFor()
