@@ -379,11 +379,15 @@ describe('a worker killed in the middle of admin writes', () => {
 			// Kill while writes are flowing through to the objects, not while the stack has them
 			// all waiting at its door (a busy machine stalls it for moments): a kill then cuts
 			// writes at every stage, the one between an object's commit and its answer included.
-			const flowing = performance.now() + FLOW_WAIT_MS
-			while (performance.now() - figures.lastAck > FLOWING_MS && performance.now() < flowing) await sleep(10)
+			// The processes are listed before the wait (that takes a while under load), so the
+			// signal follows the acknowledgement it waited for by moments, not by the listing.
+			const flowing = async () => {
+				const until = performance.now() + FLOW_WAIT_MS
+				while (performance.now() - figures.lastAck > FLOWING_MS && performance.now() < until) await sleep(5)
+			}
 			const killed = await stack.killWorker(() => {
 				dying = true
-			})
+			}, flowing)
 			await load
 			// The same state, settings and port; its isolate starts with a cold record cache.
 			const restartedAt = Date.now()

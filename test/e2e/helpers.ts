@@ -99,10 +99,11 @@ export interface E2eStack extends Stack {
 	/**
 	 * SIGKILLs the worker's whole process tree at once (`wrangler dev`, its workerd and
 	 * anything else below it or in its process group), as a crash would, and resolves with
-	 * what it killed once every one of them is gone. `beforeKill` runs after the processes
-	 * are found, right before the first signal.
+	 * what it killed once every one of them is gone. The processes are found first; then
+	 * `when` is awaited (the moment to kill, default at once), and `beforeKill` runs right
+	 * before the first signal, so the kill lands within moments of `when` resolving.
 	 */
-	killWorker(beforeKill?: () => void): Promise<ProcessInfo[]>
+	killWorker(beforeKill?: () => void, when?: () => Promise<void>): Promise<ProcessInfo[]>
 }
 
 /** What a suite may ask of its stack (useE2eStack's options). */
@@ -138,13 +139,14 @@ export async function startE2eStack(options: E2eStackOptions = {}, logFile?: str
 		...stack,
 		logs,
 		...adminClient(stack.workerUrl, stack.adminToken),
-		async killWorker(beforeKill) {
+		async killWorker(beforeKill, when) {
 			const leader = stack.workerPid()
 			if (leader === undefined) throw new Error('the worker is not running')
 			const processes = await listProcesses()
 			const tree = processTree(leader, processes)
 			const treePids = new Set(tree.map((proc) => proc.pid))
 			const doomed = [...tree, ...processes.filter((proc) => proc.pgid === leader && !treePids.has(proc.pid))]
+			await when?.()
 			beforeKill?.()
 			// Ours by construction: below the wrangler this stack started, or in its group.
 			for (const { pid } of doomed) killQuietly(pid)
