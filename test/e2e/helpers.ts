@@ -150,6 +150,14 @@ export async function startE2eStack(options: E2eStackOptions = {}, logFile?: str
 			beforeKill?.()
 			// Ours by construction: below the wrangler this stack started, or in its group.
 			for (const { pid } of doomed) killQuietly(pid)
+			// The list is from before `when`: anything the worker started meanwhile is in its
+			// group (its orphans too, now that their parent is gone), and goes the same way.
+			const known = new Set(doomed.map((proc) => proc.pid))
+			for (const proc of await listProcesses())
+				if (proc.pgid === leader && !known.has(proc.pid)) {
+					killQuietly(proc.pid)
+					doomed.push(proc)
+				}
 			const deadline = Date.now() + 10_000
 			for (;;) {
 				const pids = new Set(doomed.map((proc) => proc.pid))
