@@ -80,14 +80,19 @@ function contrastOf(page: Page, selector: string): Promise<number> {
 }
 
 describe('every page kind', () => {
-	// The fixture pages keep no state: one page looks at all of them.
+	// The fixture pages keep no state: one page looks at all of them, and a page stays loaded
+	// while the scheme and the width change around it (a quarter of the loads and axe
+	// injections). Reduced motion, so that no button is caught in its colour transition.
 	useSharedPage(b)
 	it.each(MATRIX)('$kind in $lang, $scheme, $width px', async ({ kind, path, lang, scheme, width }) => {
 		const page = b.page
 		await page.setViewportSize({ width, height: 900 })
-		await page.emulateMedia({ colorScheme: scheme })
-		await page.goto(`${server.origin}${withLang(path, lang)}`)
-		await page.waitForLoadState('load')
+		await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' })
+		const url = `${server.origin}${withLang(path, lang)}`
+		if (page.url() !== url) {
+			await page.goto(url)
+			await page.waitForLoadState('load')
+		}
 		const { scrollWidth, clientWidth } = await page.evaluate(() => ({
 			scrollWidth: document.documentElement.scrollWidth,
 			clientWidth: document.documentElement.clientWidth,
