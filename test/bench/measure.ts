@@ -70,6 +70,19 @@ export function median(values: readonly number[]): number {
 	return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? Number.NaN) + upper) / 2
 }
 
+/**
+ * Each round's ratio of `values` to `baseline` (the baseline measured in the same round,
+ * seconds apart on the same machine), and their median: a round the machine was busy for
+ * moves both sides of its own ratio, not the median of every other round.
+ */
+export function roundRatios(
+	values: readonly number[],
+	baseline: readonly number[],
+): { ratio: number; perRound: number[] } {
+	const perRound = values.map((value, round) => value / (baseline[round] ?? Number.NaN))
+	return { ratio: median(perRound), perRound }
+}
+
 /** 12345.6 → "12,346"; three significant digits below 100. */
 export function formatRate(rate: number): string {
 	if (!Number.isFinite(rate)) return 'n/a'

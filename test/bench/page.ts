@@ -18,7 +18,7 @@ import {
 } from './app-bench.ts'
 import { type RawResponse, rawGet, waitUntilOk } from './http-client.ts'
 import { type LoadResult, runLoad } from './load.ts'
-import { formatRate, formatRatio, markdownTable, median } from './measure.ts'
+import { formatRate, formatRatio, markdownTable, median, roundRatios } from './measure.ts'
 import { cpuSeconds, startCpuMeter } from './procfs.ts'
 import { type HttpWorker, serveWorker } from './serve.ts'
 import { bundleApp, bundleTwin } from './worker-bundle.ts'
@@ -261,11 +261,11 @@ export async function run(options: PageBenchOptions = {}): Promise<void> {
 			})
 		const perRound = variants
 			.map((variant) => {
-				const ratios = variant.results.map((result, round) => {
-					const twinRound = baseline?.results[round]?.cpuPerRequest ?? Number.NaN
-					return formatRatio(result.cpuPerRequest / twinRound)
-				})
-				return `  ${variant.name}: ${ratios.join(', ')}`
+				const { perRound: ratios } = roundRatios(
+					variant.results.map((result) => result.cpuPerRequest),
+					baseline?.results.map((result) => result.cpuPerRequest) ?? [],
+				)
+				return `  ${variant.name}: ${ratios.map(formatRatio).join(', ')}`
 			})
 			.join('\n')
 		const foreign = variants.flatMap((variant) => variant.results.map((result) => result.foreignCores))

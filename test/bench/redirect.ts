@@ -14,7 +14,7 @@ import {
 } from './app-bench.ts'
 import { forEachLimited, type RawResponse, rawGet, waitUntilOk } from './http-client.ts'
 import { type LoadResult, runLoad } from './load.ts'
-import { formatRate, formatRatio, markdownTable, median } from './measure.ts'
+import { formatRate, formatRatio, markdownTable, median, roundRatios } from './measure.ts'
 import { cpuSeconds, startCpuMeter } from './procfs.ts'
 import { type HttpWorker, serveWorker } from './serve.ts'
 import { bundleApp, bundleTwin } from './worker-bundle.ts'
@@ -440,17 +440,15 @@ export async function run(options: RedirectBenchOptions = {}): Promise<void> {
 				formatRatio(cpu / medianOf(variant.baseline, 'cpuPerRequest')),
 			]
 		})
-		// The goal compares each round's pair (the two loads ran seconds apart on the same
-		// machine), then takes the median of those ratios: a round the machine was busy for
-		// moves both sides of its own ratio, not the median of every other round.
+		// The goal compares each round's pair, then takes the median of those ratios.
 		const goals = variants
 			.filter((variant) => variant.name.startsWith('coslink, warm'))
 			.map((variant) => {
 				const base = variants.find((other) => other.name === variant.baseline)?.results ?? []
-				const perRound = variant.results.map(
-					(result, round) => result.rate / (base[round]?.rate ?? Number.NaN),
+				const { ratio, perRound } = roundRatios(
+					variant.results.map((result) => result.rate),
+					base.map((result) => result.rate),
 				)
-				const ratio = median(perRound)
 				const figures = `${formatRatio(ratio)} the bare twin's req/s, median of the rounds' ratios (${perRound.map(formatRatio).join(', ')}`
 				// The full pipeline's row also carries Miniflare relaying every batch to the
 				// consumer's workerd, which production does not run on the worker: shown, not a goal.

@@ -25,7 +25,7 @@ import {
 	startOrigin,
 } from './app-bench.ts'
 import { waitUntilOk } from './http-client.ts'
-import { formatRatio, markdownTable, median } from './measure.ts'
+import { formatRatio, markdownTable, median, roundRatios } from './measure.ts'
 
 /** Issue 17's floor for the stream against the bare relay. */
 const STREAM_GOAL = 0.95
@@ -281,15 +281,11 @@ export async function run(options: StreamBenchOptions = {}): Promise<void> {
 		}
 		// Issue 17: streaming through coslink keeps ≥ 0.95× a bare relay's throughput.
 		const streamed = paths.find((path) => path.name === 'coslink stream share')?.sizes ?? []
-		// As in the redirect bench: each round's coslink download is compared with the relay's
-		// of the same round (seconds apart, on the same machine), and the goal is the median of
-		// those ratios, so a round the machine was busy for moves both sides of its own ratio.
+		// As in the redirect bench: each round's coslink download against the relay's of the
+		// same round, and the median of those ratios.
 		const goals = streamed.map((size) => {
-			const relay = samples.get(`bare relay worker\n${size}`) ?? []
-			const perRound = (samples.get(`coslink stream share\n${size}`) ?? []).map(
-				(sample, round) => sample.mbps / (relay[round]?.mbps ?? Number.NaN),
-			)
-			const ratio = median(perRound)
+			const rates = (name: string) => (samples.get(`${name}\n${size}`) ?? []).map((sample) => sample.mbps)
+			const { ratio, perRound } = roundRatios(rates('coslink stream share'), rates('bare relay worker'))
 			return (
 				`- coslink stream share, ${size / MIB} MiB: ${formatRatio(ratio)} the bare relay's MB/s, median of the ` +
 				`rounds' ratios (${perRound.map(formatRatio).join(', ')}; goal ≥ ${STREAM_GOAL.toFixed(2)}×: ` +
